@@ -1,0 +1,241 @@
+"""Turn table records into RDF quads under the perfkg ontology.
+
+The builder streams: it yields one quad at a time, department by department,
+so a writer can put them on disk without holding the graph. Each department's
+table is its own named graph (the table's IRI); the concept schemes, the same
+in every graph, go to :data:`VOCABULARY_GRAPH`.
+
+Layout of one table (``T`` = the table IRI)::
+
+    T              a pk:PerformanceGoalsTable ; dcterms:publisher <org/D>
+    T/total        a pk:DepartmentTotal ; pk:organization <org/D>
+    T/unit/U       a pk:UnitBudget ; pk:organization <org/U> ; pk:departmentTotal T/total
+    T/unit/U/project/P            a pk:Project ; pk:unitBudget T/unit/U
+    …/project/P/indicator/N       a pk:Indicator ; pk:definition <indicator/K>
+    …/indicator/N/period-target   a pk:Target ; pk:targetText "…"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from functools import lru_cache
+
+import pyoxigraph as ox
+from pyoxigraph import Literal, NamedNode, Quad
+
+from . import assets
+from .indicators import LEVEL1, LEVEL2, normalize_name
+from .iris import Minter
+from .records import Department, Indicator, Problem, Project, Row, Table, Target
+from .vocab import CAT, DCAT, DCTERMS, FUND, ORG, PK, PROV, RDF, RDFS, SKOS, XSD
+
+VOCABULARY_GRAPH = NamedNode("https://w3id.org/perfkg/vocabulary")
+
+
+@lru_cache(maxsize=1)
+def scheme_triples() -> tuple[ox.Triple, ...]:
+    """The SKOS schemes of categories and funding sources, from ``ontology/schemes.ttl``."""
+    text = assets.read_text("ontology", "schemes.ttl")
+    return tuple(q.triple for q in ox.parse(text, format=ox.RdfFormat.TURTLE))
+
+
+def _decimal(value: Decimal) -> Literal:
+    return Literal(format(value, "f"), datatype=XSD.decimal)
+
+
+def _integer(value: int, datatype: NamedNode = XSD.positiveInteger) -> Literal:
+    return Literal(str(value), datatype=datatype)
+
+
+def _zh(text: str) -> Literal:
+    return Literal(text, language="zh")
+
+
+def _string(text: str) -> Literal:
+    return Literal(text)
+
+
+class GraphBuilder:
+    """Builds the quads of one source file; one instance per conversion run.
+
+    It remembers which shared resources (organisations, indicator definitions)
+    it has described in each graph, so each is described once per graph.
+    """
+
+    def __init__(self, minter: Minter | None = None) -> None:
+        self.minter = minter or Minter()
+        self._described: set[tuple[str, str]] = set()
+
+    def quads(self, table: Table, *, schemes: bool = True) -> Iterator[Quad]:
+        """All quads of a table: the schemes, then each department's graph."""
+        if schemes:
+            for triple in scheme_triples():
+                yield Quad(triple.subject, triple.predicate, triple.object, VOCABULARY_GRAPH)
+        by_line = _problems_by_line(table.problems)
+        for department in table.departments:
+            graph = NamedNode(self.minter.table(department.name, department.year))
+            for s, p, o in self._department(table, department, graph, by_line):
+                yield Quad(s, p, o, graph)
+
+    # -- one department's table ------------------------------------------------
+
+    def _department(
+        self, table: Table, department: Department, graph: NamedNode, problems: dict[int, list[Problem]]
+    ) -> Iterator[tuple]:
+        m = self.minter
+        t = graph
+        year = Literal(str(department.year), datatype=XSD.gYear)
+        dept_org = NamedNode(m.organization(department.name))
+        source = NamedNode(m.source_file(table.sha256))
+        yield t, RDF.type, PK.PerformanceGoalsTable
+        yield t, RDF.type, DCAT.Dataset
+        yield t, DCTERMS.title, _zh(department.title)
+        yield t, DCTERMS.publisher, dept_org
+        yield t, PK.fiscalYear, year
+        yield t, PK.amountUnit, PK.TenThousandYuan
+        yield t, PK.sourceLine, _integer(department.first_line)
+        yield t, PROV.wasDerivedFrom, source
+        yield source, RDF.type, PROV.Entity
+        yield source, DCTERMS.title, _string(table.file)
+        yield source, DCTERMS.identifier, _string(f"sha256:{table.sha256}")
+        yield from self._organization(t, department.name, dept_org, department=True)
+
+        total = NamedNode(m.total(t.value))
+        if department.total is not None:
+            yield total, RDF.type, PK.DepartmentTotal
+            yield total, RDFS.label, _zh(f"{department.name}{department.year}年合计")
+            yield total, PK.organization, dept_org
+            yield from self._row(t, total, department.total, year, problems)
+        line_problems = [p for r in _lines_outside_rows(department, problems) for p in problems[r]]
+        yield from self._anomalies(t, line_problems)
+
+        for unit in department.units:
+            org = NamedNode(m.organization(unit.name))
+            ub = NamedNode(m.unit(t.value, unit.name))
+            yield from self._organization(t, unit.name, org, parent=None if org == dept_org else dept_org)
+            yield ub, RDF.type, PK.UnitBudget
+            yield ub, RDFS.label, _zh(unit.name)
+            yield ub, PK.organization, org
+            if department.total is not None:
+                yield ub, PK.departmentTotal, total
+            yield from self._row(t, ub, unit, year, problems)
+            for project in unit.projects:
+                yield from self._project(t, ub, project, year, problems)
+
+    def _organization(
+        self, graph: NamedNode, name: str, org: NamedNode, *, parent: NamedNode | None = None, department: bool = False
+    ) -> Iterator[tuple]:
+        """Describe an organisation once per graph.
+
+        The department's own unit row names the department itself (its 本级
+        projects): it is the same organisation, already described.
+        """
+        if (str(graph), str(org)) in self._described:
+            return
+        self._described.add((str(graph), str(org)))
+        yield org, RDF.type, ORG.Organization
+        yield org, RDFS.label, _zh(name)
+        yield org, RDF.type, PK.BudgetUnit
+        if department:
+            yield org, RDF.type, PK.Department
+        if parent is not None:
+            yield org, ORG.subOrganizationOf, parent
+
+    def _row(
+        self, table: NamedNode, node: NamedNode, row: Row, year: Literal, problems: dict[int, list[Problem]]
+    ) -> Iterator[tuple]:
+        yield node, PK.inTable, table
+        yield node, PK.fiscalYear, year
+        yield node, PK.sourceLine, _integer(row.line)
+        yield node, PK.sourcePage, _integer(row.page)
+        if row.amounts.total is not None:
+            yield node, PK.totalAmount, _decimal(row.amounts.total)
+        for slug, value in row.amounts.by_source:
+            funding = NamedNode(f"{node.value}/funding/{slug}")
+            yield node, PK.funding, funding
+            yield funding, RDF.type, PK.FundingAmount
+            yield funding, PK.fundingSource, FUND[slug]
+            yield funding, PK.amount, _decimal(value)
+        if not row.canonical:
+            # The row cannot be rebuilt from its fields (a bad amount, extra
+            # cells, odd spacing): keep the whole source line.
+            yield node, PK.sourceRow, _string(row.raw)
+        yield from self._anomalies(node, problems.get(row.line, []))
+
+    def _project(
+        self, table: NamedNode, unit: NamedNode, project: Project, year: Literal, problems: dict[int, list[Problem]]
+    ) -> Iterator[tuple]:
+        p = NamedNode(self.minter.project(unit.value, project.name))
+        yield p, RDF.type, PK.Project
+        yield p, RDFS.label, _zh(project.name)
+        yield p, PK.unitBudget, unit
+        yield p, PK.goal, _string(project.goal)
+        yield p, PK.indicatorText, _string(project.indicator_text)
+        yield from self._row(table, p, project, year, {})
+        yield from self._anomalies(p, project.problems + problems.get(project.line, []))
+        used: set[int] = set()
+        for indicator in project.indicators:
+            suffix = str(indicator.sequence) if indicator.sequence not in used else f"{indicator.sequence}-{len(used) + 1}"
+            used.add(indicator.sequence)
+            yield from self._indicator(table, p, NamedNode(f"{p.value}/indicator/{suffix}"), indicator)
+
+    def _indicator(self, graph: NamedNode, project: NamedNode, node: NamedNode, indicator: Indicator) -> Iterator[tuple]:
+        key = normalize_name(indicator.name)
+        definition = NamedNode(self.minter.indicator_definition(key))
+        yield project, PK.indicator, node
+        yield node, RDF.type, PK.Indicator
+        yield node, PK.sequence, _integer(indicator.sequence)
+        yield node, RDFS.label, _zh(indicator.name)
+        yield node, PK.definition, definition
+        yield node, PK.sourceText, _string(indicator.source_text)
+        if (str(graph), str(definition)) not in self._described:
+            self._described.add((str(graph), str(definition)))
+            yield definition, RDF.type, PK.IndicatorDefinition
+            yield definition, SKOS.prefLabel, _zh(key)
+            yield definition, PK.normalizedName, _string(key)
+        l1, l2 = indicator.level1_code, indicator.level2_code
+        if l1 in LEVEL1 and l2 in LEVEL2 and l2.startswith(l1):
+            yield node, PK.category, CAT[l2]
+            yield node, PK.level1Category, CAT[l1]
+        for prop, target, slug in (
+            (PK.periodTarget, indicator.period_target, "period-target"),
+            (PK.annualTarget, indicator.annual_target, "annual-target"),
+            (PK.target, indicator.stated_target, "stated-target"),
+        ):
+            if target is not None:
+                yield from self._target(node, prop, NamedNode(f"{node.value}/{slug}"), target)
+
+    def _target(self, indicator: NamedNode, prop: NamedNode, node: NamedNode, target: Target) -> Iterator[tuple]:
+        yield indicator, prop, node
+        yield node, RDF.type, PK.Target
+        yield node, PK.targetText, _string(target.text)
+
+    def _anomalies(self, node: NamedNode, problems: Iterable[Problem]) -> Iterator[tuple]:
+        for index, problem in enumerate(problems, start=1):
+            a = NamedNode(f"{node.value}/anomaly/{index}")
+            yield node, PK.anomaly, a
+            yield a, RDF.type, PK.Anomaly
+            yield a, PK.anomalyCode, _string(problem.code)
+            yield a, PK.severity, _string(problem.severity)
+            yield a, RDFS.comment, Literal(problem.message, language="en")
+            yield a, PK.sourceLine, _integer(problem.line)
+            if problem.found:
+                yield a, PK.foundText, _string(problem.found)
+
+
+def _problems_by_line(problems: Iterable[Problem]) -> dict[int, list[Problem]]:
+    by_line: dict[int, list[Problem]] = {}
+    for problem in problems:
+        by_line.setdefault(problem.line, []).append(problem)
+    return by_line
+
+
+def _lines_outside_rows(department: Department, problems: dict[int, list[Problem]]) -> list[int]:
+    """Problem lines of this department that belong to no row: they go on the table."""
+    rows = {department.total.line} if department.total else set()
+    for unit in department.units:
+        rows.add(unit.line)
+        rows.update(p.line for p in unit.projects)
+    last = max(rows, default=department.first_line)
+    return sorted(line for line in problems if line not in rows and department.first_line <= line <= last)

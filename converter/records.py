@@ -1,0 +1,142 @@
+"""Typed records read from a performance-goals table.
+
+These dataclasses are the middle of the pipeline: the reader and the indicator
+parser produce them from text, the graph builder turns them into triples.
+Nothing here knows about RDF, so the records can be reused by any other output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+#: The funding-source columns of the table, in source order, with the slug used
+#: in IRIs and in the SKOS scheme of the ontology.
+FUNDING_SOURCES: tuple[tuple[str, str], ...] = (
+    ("财政拨款", "fiscal-appropriation"),
+    ("财政专户拨款", "special-account-appropriation"),
+    ("其他资金", "other-funds"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something in the source that is not as the table's grammar expects.
+
+    A problem never stops the conversion by itself: the text concerned is kept,
+    and the problem is reported with the line a person can open.
+    """
+
+    file: str
+    line: int
+    code: str
+    message: str
+    found: str = ""
+    severity: str = "warning"  # "warning": converted anyway; "error": something was skipped
+
+    def __str__(self) -> str:
+        found = f" ({self.found})" if self.found else ""
+        return f"{self.file}:{self.line}: {self.message}{found} [{self.code}]"
+
+
+@dataclass(frozen=True, slots=True)
+class Amounts:
+    """The four money columns of a row, in 万元, exactly as decimals.
+
+    An empty cell is ``None`` (absent), never zero: the source distinguishes a
+    blank 财政专户拨款 from ``0.00``.
+    """
+
+    total: Decimal | None
+    by_source: tuple[tuple[str, Decimal], ...]  # (slug, amount) for the non-empty sources
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One target value as written (实施周期指标值 or 年度指标值)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One performance indicator of a project, as parsed from the indicator cell.
+
+    ``level1_code``/``level2_code`` are the codes as written (``"1"``, ``"11"``);
+    ``level1_label``/``level2_label`` the labels as written (``产出指标``).
+    ``period_target``/``annual_target`` are None when the text does not give them
+    (the free-form layout states one ``目标值``: it goes to ``stated_target``).
+    """
+
+    sequence: int
+    name: str
+    level1_code: str | None
+    level1_label: str | None
+    level2_code: str | None
+    level2_label: str | None
+    period_target: Target | None
+    annual_target: Target | None
+    source_text: str
+    stated_target: Target | None = None
+
+
+@dataclass(slots=True)
+class Row:
+    """Common part of every data row: where it stands and what it says."""
+
+    name: str
+    amounts: Amounts
+    line: int
+    page: int
+    raw: str  # the whole source line, without its line terminator
+    #: True when the row can be rebuilt byte for byte from the fields; when False
+    #: the exporter writes ``raw`` so that nothing of the source is lost.
+    canonical: bool = True
+
+
+@dataclass(slots=True)
+class Project(Row):
+    goal: str = ""
+    indicator_text: str = ""
+    indicators: list[Indicator] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Unit(Row):
+    """A budget unit (资金使用单位) row and the projects that follow it."""
+
+    projects: list[Project] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Department:
+    """One department's table for one year: its 合计 row, units and projects."""
+
+    name: str
+    year: int
+    title: str
+    unit_of_amounts: str  # as written after 单位：, e.g. "万元"
+    total: Row | None
+    units: list[Unit] = field(default_factory=list)
+    first_line: int = 0
+    pages: int = 0
+
+
+@dataclass(slots=True)
+class Table:
+    """Everything read from one source file."""
+
+    file: str
+    sha256: str
+    departments: list[Department] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def all_problems(self) -> list[Problem]:
+        """File-level problems and every project's problems, by line."""
+        found = list(self.problems)
+        for dept in self.departments:
+            for unit in dept.units:
+                for project in unit.projects:
+                    found.extend(project.problems)
+        return sorted(found, key=lambda p: (p.line, p.code))

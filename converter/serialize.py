@@ -1,0 +1,71 @@
+"""Write quads in the RDF formats perfkg offers, streaming where the format allows.
+
+N-Triples and N-Quads are written as the quads come, holding nothing but the
+set of shared triples already written. Triple formats drop the graph name, and
+the few triples that several graphs share (schemes, organisations) are written
+once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from .vocab import PREFIXES
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+QUAD_FORMATS = {"nq", "trig"}
+EXTENSIONS = {"turtle": ".ttl", "nt": ".nt", "nq": ".nq", "trig": ".trig", "json-ld": ".jsonld", "xml": ".rdf"}
+
+
+def guess_format(path: str) -> str | None:
+    """The format name for a file name's extension, or None."""
+    for name, ext in EXTENSIONS.items():
+        if path.endswith(ext):
+            return name
+    return {".ttl": "turtle", ".json": "json-ld", ".owl": "xml", ".xml": "xml", ".n3": "turtle"}.get(
+        path[path.rfind(".") :] if "." in path else "", None
+    )
+
+
+def triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
+    """Drop graph names, writing each shared triple once.
+
+    A triple whose subject lies under its graph's IRI (a table's rows,
+    indicators, targets) belongs to that table alone and cannot repeat; the
+    others (schemes, organisations, indicator definitions) may stand in several
+    graphs, so only they are remembered. Memory grows with the shared
+    vocabulary, not with the graph.
+    """
+    seen: set[ox.Triple] = set()
+    for quad in quads:
+        triple = quad.triple
+        graph = quad.graph_name
+        if isinstance(graph, ox.NamedNode) and _under(quad.subject, graph):
+            yield triple
+        elif triple not in seen:
+            seen.add(triple)
+            yield triple
+
+
+def write(quads: Iterable[ox.Quad], fmt: str, output: BinaryIO) -> None:
+    """Serialize quads (or their triples) to a binary stream."""
+    rdf_format = FORMATS[fmt]
+    stream: Iterable = quads if fmt in QUAD_FORMATS else triples(quads)
+    prefixes = PREFIXES if fmt in {"turtle", "trig", "xml", "json-ld"} else None
+    ox.serialize(stream, output, rdf_format, prefixes=prefixes)
+
+
+def _under(subject: ox.NamedNode | ox.BlankNode | ox.Triple, graph: ox.NamedNode) -> bool:
+    """True when the subject is the graph's own IRI or an IRI below it."""
+    text, root = str(subject), str(graph)
+    return text == root or text.startswith(root[:-1] + "/")

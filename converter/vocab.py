@@ -1,0 +1,56 @@
+"""IRIs of the vocabularies perfkg writes: its own ontology and the standards it reuses."""
+
+from __future__ import annotations
+
+from pyoxigraph import NamedNode
+
+ONTOLOGY = "https://w3id.org/perfkg/ontology"
+PK_NS = "https://w3id.org/perfkg/ontology#"
+CATEGORY_NS = "https://w3id.org/perfkg/category/"
+FUNDING_NS = "https://w3id.org/perfkg/funding-source/"
+DEFAULT_BASE = "https://w3id.org/perfkg/id/"
+
+PREFIXES: dict[str, str] = {
+    "pk": PK_NS,
+    "pk-cat": CATEGORY_NS,
+    "pk-fund": FUNDING_NS,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "void": "http://rdfs.org/ns/void#",
+    "qudt": "http://qudt.org/schema/qudt/",
+    "schema": "https://schema.org/",
+}
+
+
+class _Namespace:
+    """Attribute access to the terms of one namespace: ``PK.Project``."""
+
+    def __init__(self, base: str) -> None:
+        self._base = base
+
+    def __getattr__(self, name: str) -> NamedNode:
+        return NamedNode(self._base + name)
+
+    def __getitem__(self, name: str) -> NamedNode:
+        return NamedNode(self._base + name)
+
+
+PK = _Namespace(PK_NS)
+CAT = _Namespace(CATEGORY_NS)
+FUND = _Namespace(FUNDING_NS)
+RDF = _Namespace(PREFIXES["rdf"])
+RDFS = _Namespace(PREFIXES["rdfs"])
+XSD = _Namespace(PREFIXES["xsd"])
+SKOS = _Namespace(PREFIXES["skos"])
+DCTERMS = _Namespace(PREFIXES["dcterms"])
+DCAT = _Namespace(PREFIXES["dcat"])
+PROV = _Namespace(PREFIXES["prov"])
+ORG = _Namespace(PREFIXES["org"])
+VOID = _Namespace(PREFIXES["void"])
