@@ -1,0 +1,5 @@
+"""``python -m converter`` runs the perfkg command line."""
+
+from .cli import run
+
+run()
