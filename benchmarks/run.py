@@ -1,0 +1,229 @@
+"""Run the benchmarks: every step on the same generated input, side by side, in one run.
+
+For each scale N (N renamed copies of the bundled table, see generate.py) the
+runner measures, each as its own process under ``/usr/bin/time -v`` (wall time
+and peak resident memory):
+
+* ``convert-nt`` / ``convert-ttl`` — ``perfkg convert`` to N-Triples and Turtle;
+* ``floor`` — pyoxigraph bulk-loading the finished N-Triples (floor.py);
+* ``naive`` — parse, rdflib ``Graph.add``, Turtle (naive.py), up to ``--naive-max``;
+* ``load``, ``validate``, ``query:NAME`` — the store, SHACL and saved-query
+  commands, when the installed perfkg has them (they are skipped, and said so,
+  otherwise).
+
+Triples per second is the N-Triples output's triple count over the step's wall
+time. Results go to a JSON file and a Markdown table on stdout.
+
+Usage::
+
+    python benchmarks/run.py --scales 1 10 100 --workdir /tmp/perfkg-bench
+    python benchmarks/run.py --scales 1 10 --only convert-nt floor
+
+Needs GNU time (Debian: ``apt-get install time``) at /usr/bin/time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PYTHON = sys.executable
+PERFKG = [PYTHON, "-m", "converter"] if (ROOT / "converter" / "__main__.py").exists() else [str(Path(PYTHON).parent / "perfkg")]
+GNU_TIME = "/usr/bin/time"
+
+
+@dataclass
+class Result:
+    """One measured step at one scale."""
+
+    scale: int
+    step: str
+    seconds: float | None
+    peak_mb: float | None
+    triples: int
+    exit_code: int | None
+    note: str = ""
+
+    @property
+    def rate(self) -> float | None:
+        return self.triples / self.seconds if self.seconds else None
+
+
+def measure(command: list[str], timeout: float, log: Path) -> tuple[float | None, float | None, int | None, str]:
+    """Run a command under GNU time; return (wall s, peak MB, exit code, note)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time", delete=False) as report:
+        report_path = report.name
+    started = time.perf_counter()
+    with log.open("ab") as out:
+        out.write(("\n$ " + " ".join(command) + "\n").encode())
+        out.flush()
+        try:
+            proc = subprocess.run([GNU_TIME, "-v", "-o", report_path, *command], stdout=out, stderr=out, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.unlink(report_path)
+            return time.perf_counter() - started, None, None, f"timed out after {timeout:.0f} s"
+    text = Path(report_path).read_text()
+    os.unlink(report_path)
+    return _wall(text), _peak_mb(text), proc.returncode, ""
+
+
+def _wall(report: str) -> float | None:
+    match = re.search(r"Elapsed \(wall clock\) time .*: (?:(\d+):)?(\d+):([\d.]+)", report)
+    if not match:
+        return None
+    hours, minutes, seconds = match.groups()
+    return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def _peak_mb(report: str) -> float | None:
+    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report)
+    return int(match[1]) / 1024 if match else None
+
+
+def count_lines(path: Path) -> int:
+    """Triples in an N-Triples file: one per line."""
+    count = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 24):
+            count += chunk.count(b"\n")
+    return count
+
+
+def available_commands() -> set[str]:
+    """The perfkg commands the checkout offers (load, validate, query land over time)."""
+    out = subprocess.run([PYTHON, "-c", "from converter.cli import COMMANDS; print(' '.join(COMMANDS))"],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    return set(out.stdout.split())
+
+
+def saved_queries() -> list[str]:
+    """Names of the saved queries (queries/*.rq) the package ships."""
+    out = subprocess.run([PYTHON, "-c", "from converter import assets; print('\\n'.join(assets.list_assets('queries', '.rq')))"],
+                         capture_output=True, text=True, cwd=ROOT)
+    return [Path(line).stem for line in out.stdout.split() if line.strip()] if out.returncode == 0 else []
+
+
+def steps(scale: int, work: Path, args: argparse.Namespace, commands: set[str]) -> list[tuple[str, list[str] | None, str]]:
+    """(step name, command or None when unavailable, note) for one scale, in run order."""
+    src, nt, ttl = work / f"{scale}.txt", work / f"{scale}.nt", work / f"{scale}.ttl"
+    store = work / f"store-{scale}"
+    plan: list[tuple[str, list[str] | None, str]] = [
+        ("convert-nt", [*PERFKG, "convert", str(src), "--format", "nt", "-o", str(nt)], ""),
+        ("convert-ttl", [*PERFKG, "convert", str(src), "-o", str(ttl)], ""),
+        ("floor", [PYTHON, str(HERE / "floor.py"), str(nt)], "pyoxigraph bulk_load of the N-Triples, in memory"),
+    ]
+    if scale <= args.naive_max:
+        plan.append(("naive", [PYTHON, str(HERE / "naive.py"), str(src), "-o", str(work / f"{scale}.naive.ttl")], ""))
+    else:
+        plan.append(("naive", None, f"not run above {args.naive_max}× (--naive-max)"))
+    plan.append(("load", [*PERFKG, "load", str(nt), "--store", str(store)] if "load" in commands else None,
+                 "" if "load" in commands else "perfkg load not available"))
+    plan.append(("validate", [*PERFKG, "validate", str(nt)] if "validate" in commands else None,
+                 "" if "validate" in commands else "perfkg validate not available"))
+    if "query" in commands and "load" in commands:
+        for name in saved_queries():
+            plan.append((f"query:{name}", [*PERFKG, "query", name, "--store", str(store)], ""))
+    elif "query" not in commands:
+        plan.append(("query", None, "perfkg query not available"))
+    return plan
+
+
+def run_scale(scale: int, args: argparse.Namespace, commands: set[str]) -> list[Result]:
+    work: Path = args.workdir
+    src = work / f"{scale}.txt"
+    if not src.exists():
+        subprocess.run([PYTHON, str(HERE / "generate.py"), "--departments", str(scale), "-o", str(src)], check=True)
+    shutil.rmtree(work / f"store-{scale}", ignore_errors=True)
+    results: list[Result] = []
+    triples = 0
+    for name, command, note in steps(scale, work, args, commands):
+        if args.only and not any(name == o or name.startswith(o + ":") for o in args.only):
+            continue
+        if command is None:
+            results.append(Result(scale, name, None, None, triples, None, note))
+            continue
+        seconds, peak, code, extra = measure(command, args.timeout, work / "run.log")
+        if name == "convert-nt" and code == 0:
+            triples = count_lines(work / f"{scale}.nt")
+        elif not triples and (work / f"{scale}.nt").exists():
+            triples = count_lines(work / f"{scale}.nt")
+        result = Result(scale, name, seconds, peak, triples, code, "; ".join(x for x in (note, extra) if x))
+        results.append(result)
+        print(_row(result), file=sys.stderr, flush=True)
+    return results
+
+
+def _row(r: Result) -> str:
+    def f(value: float | None, spec: str) -> str:
+        return "—" if value is None else format(value, spec)
+
+    rate = f(r.rate / 1000, ",.0f") + " k" if r.rate else "—"
+    code = "" if r.exit_code in (None, 0, 3) else f" (exit {r.exit_code})"
+    return f"| {r.scale}× | {r.step} | {f(r.seconds, '.2f')} | {rate} | {f(r.peak_mb, ',.0f')} | {r.triples:,} | {r.note}{code} |"
+
+
+def table(results: list[Result]) -> str:
+    head = "| scale | step | wall s | triples/s | peak MB | triples | note |\n|---|---|---:|---:|---:|---:|---|"
+    return "\n".join([head, *(_row(r) for r in results)])
+
+
+def machine() -> dict[str, str]:
+    """What the figures were measured on."""
+    cpu = ""
+    if Path("/proc/cpuinfo").exists():
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = ""
+    if Path("/proc/meminfo").exists():
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.1f} GiB"
+    versions = subprocess.run(
+        [PYTHON, "-c", "import pyoxigraph, rdflib, pyshacl; print(pyoxigraph.__version__, rdflib.__version__, pyshacl.__version__)"],
+        capture_output=True, text=True,
+    ).stdout.split()
+    return {
+        "cpu": cpu, "cores": str(os.cpu_count()), "memory": mem, "os": platform.platform(),
+        "python": platform.python_version(), "pyoxigraph/rdflib/pyshacl": " / ".join(versions),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="perfkg benchmarks")
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "perfkg-bench")
+    parser.add_argument("--naive-max", type=int, default=100, help="largest scale the naive pipeline runs at")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds before a step is stopped")
+    parser.add_argument("--only", nargs="+", help="run only these steps (query runs every query:NAME)")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    args = parser.parse_args(argv)
+    if not Path(GNU_TIME).exists():
+        print(f"{GNU_TIME} missing: install GNU time (Debian: apt-get install time)", file=sys.stderr)
+        return 2
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    commands = available_commands()
+    results: list[Result] = []
+    for scale in args.scales:
+        results += run_scale(scale, args, commands)
+    print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), "results": [asdict(r) | {"rate": r.rate} for r in results]},
+                                        ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
