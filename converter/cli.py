@@ -69,7 +69,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if args.strict and (warnings or errors):
         _err("--strict: problems found in the source; nothing written")
         return EXIT_NEGATIVE
-    write_graph(conversion, args.format, args.output, args.base)
+    write_graph(conversion, args.format, args.output, args.base, args.download_url)
     return EXIT_SKIPPED if errors else EXIT_OK
 
 
@@ -102,6 +102,13 @@ def _base(value: str) -> str:
         raise argparse.ArgumentTypeError(str(err)) from err
 
 
+def _absolute_url(value: str) -> str:
+    """An absolute ASCII URL without spaces (it becomes an IRI in the graph)."""
+    if not value.isascii() or " " in value or "://" not in value:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an absolute URL such as https://example.org/perfkg-2024.ttl")
+    return value
+
+
 def _add_base(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base", type=_base, default=DEFAULT_BASE, help=f"base IRI of the data (default {DEFAULT_BASE})")
 
@@ -115,6 +122,10 @@ def _convert_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", help="output file (default: stdout)")
     p.add_argument("--format", choices=sorted(FORMATS), default="turtle", help="RDF format (default turtle)")
     p.add_argument("--strict", action="store_true", help="fail, writing nothing, on any warning or error about the source")
+    p.add_argument(
+        "--download-url", type=_absolute_url, metavar="URL",
+        help="URL where the written file will be published (the dataset description's dcat:downloadURL)",
+    )
     _add_base(p)
 
 

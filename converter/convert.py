@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from .dataset import Distribution, Provenance
 from .graph import GraphBuilder
 from .iris import Minter
 from .reader import read_table
@@ -40,21 +41,27 @@ def read_tables(paths: Sequence[str | Path]) -> Conversion:
     return Conversion([read_table(p) for p in paths])
 
 
-def quads(conversion: Conversion, base: str = DEFAULT_BASE) -> Iterator[ox.Quad]:
-    """The quads of all tables of a conversion, one minter so IRIs stay unique."""
-    builder = GraphBuilder(Minter(base))
+def quads(conversion: Conversion, base: str = DEFAULT_BASE, distribution: Distribution | None = None) -> Iterator[ox.Quad]:
+    """The quads of all tables of a conversion, one minter so IRIs stay unique.
+
+    ``distribution`` is the file being written, for each table's dataset description.
+    """
+    builder = GraphBuilder(Minter(base), Provenance.current(distribution))
     for index, table in enumerate(conversion.tables):
         yield from builder.quads(table, schemes=index == 0)
 
 
-def write_graph(conversion: Conversion, fmt: str, output: str | Path | None, base: str = DEFAULT_BASE) -> None:
+def write_graph(
+    conversion: Conversion, fmt: str, output: str | Path | None, base: str = DEFAULT_BASE, download_url: str | None = None
+) -> None:
     """Write the graph to a file (atomically) or, when ``output`` is None, to stdout."""
+    distribution = Distribution(fmt, download_url) if download_url else None
     if output is None:
-        write(quads(conversion, base), fmt, sys.stdout.buffer)
+        write(quads(conversion, base, distribution), fmt, sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return
     with atomic_output(Path(output)) as stream:
-        write(quads(conversion, base), fmt, stream)
+        write(quads(conversion, base, distribution), fmt, stream)
 
 
 class atomic_output:

@@ -18,6 +18,7 @@ Layout of one table (``T`` = the table IRI)::
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from decimal import Decimal
 from functools import lru_cache
 
@@ -26,7 +27,9 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from . import assets
 from .indicators import LEVEL1, LEVEL2, normalize_name
+from .dataset import REFERENCE_GRAPH, Provenance, counted, describe, period_triples
 from .iris import Minter
+from .places import Gazetteer, Place, place_triples
 from .records import Department, Indicator, Problem, Project, Row, Table, Target
 from .vocab import CAT, DCAT, DCTERMS, FUND, ORG, PK, PROV, RDF, RDFS, SKOS, XSD
 
@@ -63,9 +66,15 @@ class GraphBuilder:
     it has described in each graph, so each is described once per graph.
     """
 
-    def __init__(self, minter: Minter | None = None) -> None:
+    def __init__(self, minter: Minter | None = None, provenance: Provenance | None = None) -> None:
         self.minter = minter or Minter()
         self._described: set[tuple[str, str]] = set()
+        # Linking (issue 7): districts, the dataset description, reference graph.
+        self.provenance = provenance or Provenance.current()
+        self.gazetteer = Gazetteer.bundled()
+        self._city: Place | None = None
+        self._places: set[str] = set()
+        self._referenced: set[tuple[str, str]] = set()
 
     def quads(self, table: Table, *, schemes: bool = True) -> Iterator[Quad]:
         """All quads of a table: the schemes, then each department's graph."""
@@ -75,8 +84,32 @@ class GraphBuilder:
         by_line = _problems_by_line(table.problems)
         for department in table.departments:
             graph = NamedNode(self.minter.table(department.name, department.year))
-            for s, p, o in self._department(table, department, graph, by_line):
+            self._city = self.gazetteer.city_of(department.name)
+            body = chain(self._department(table, department, graph, by_line), self._description(table, department, graph))
+            for s, p, o in counted(graph, body):
                 yield Quad(s, p, o, graph)
+            for s, p, o in self._references(department.year):
+                yield Quad(s, p, o, REFERENCE_GRAPH)
+
+    def _description(self, table: Table, department: Department, graph: NamedNode) -> Iterator[tuple]:
+        """The DCAT/VoID/PROV description of the table (see :mod:`converter.dataset`)."""
+        org = NamedNode(self.minter.organization(department.name))
+        source = NamedNode(self.minter.source_file(table.sha256))
+        return describe(table, department, graph, org, source, self.provenance, self._city, self.minter.base)
+
+    def _references(self, year: int) -> Iterator[tuple]:
+        """The fiscal year and the places the table pointed to, each described once per run."""
+        places = [self._city] if self._city else []
+        places += [self.gazetteer.by_code[c] for c in sorted(self._places)]
+        wanted = [("year", str(year))] + [("place", q.code) for p in places for q in self.gazetteer.lineage(p)]
+        for kind, key in wanted:
+            if (kind, key) in self._referenced:
+                continue
+            self._referenced.add((kind, key))
+            if kind == "year":
+                yield from period_triples(self.minter.base, int(key))
+            else:
+                yield from place_triples(self.gazetteer, self.gazetteer.by_code[key])
 
     # -- one department's table ------------------------------------------------
 
@@ -170,6 +203,10 @@ class GraphBuilder:
         yield p, RDF.type, PK.Project
         yield p, RDFS.label, _zh(project.name)
         yield p, PK.unitBudget, unit
+        district = self.gazetteer.district_of(project.name, self._city)
+        if district is not None:
+            yield p, DCTERMS.spatial, district.iri
+            self._places.add(district.code)
         yield p, PK.goal, _string(project.goal)
         yield p, PK.indicatorText, _string(project.indicator_text)
         yield from self._row(table, p, project, year, {})
