@@ -274,5 +274,7 @@ def _lines_outside_rows(department: Department, problems: dict[int, list[Problem
     for unit in department.units:
         rows.add(unit.line)
         rows.update(p.line for p in unit.projects)
-    last = max(rows, default=department.first_line)
-    return sorted(line for line in problems if line not in rows and department.first_line <= line <= last)
+    # The reader gives each table its share of the file (the first one from line
+    # 1, the last one to the end), so stray lines before or after rows keep their text.
+    first, last = department.lines if department.lines != (0, 0) else (department.first_line, max(rows, default=department.first_line))
+    return sorted(line for line in problems if line not in rows and first <= line <= last)

@@ -12,26 +12,75 @@ total; a row with amounts but empty goal and indicator cells is a budget unit
 (资金使用单位); any other row is a project of the unit above it. A new
 ``部门名称`` or a new year in the title starts another department's table, so one
 file may hold many tables one after another.
+
+Files from other offices are messier, and the reader never crashes on them
+nor drops their text silently. Each deviation becomes a
+:class:`~converter.records.Problem` with its line (the codes are listed in
+:data:`PROBLEM_CODES` and in ``docs/errors.md``); a row that cannot be rebuilt
+byte for byte from its fields keeps its raw line (``Row.canonical`` is False);
+text that fits no row is kept whole in the problem's ``found``. Only input with
+no table at all raises :class:`TableError`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from .encoding import DecodeError, decode
 from .indicators import parse_indicators
 from .records import FUNDING_SOURCES, Amounts, Department, Problem, Project, Row, Table, Unit
 
 COLUMNS = ("项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标")
 HEADER_LINE = "\t".join(COLUMNS)
 TOTAL_ROW_NAME = "合计"
+AMOUNT_UNIT = "万元"
+
+#: Every problem code the reader and its decoder report, with its severity
+#: (``docs/errors.md`` explains each; a test keeps the two in step). Codes the
+#: indicator parser reports are listed in :mod:`converter.indicators`.
+PROBLEM_CODES: dict[str, str] = {
+    "truncated-character": "warning",
+    "invalid-bytes": "warning",
+    "control-character": "warning",
+    "unexpected-line": "warning",
+    "missing-title": "warning",
+    "amount-unit": "warning",
+    "missing-header": "warning",
+    "header-differs": "warning",
+    "row-before-header": "error",
+    "column-count": "warning",
+    "tab-in-cell": "warning",
+    "row-split": "warning",
+    "truncated-row": "warning",  # "error" when the cut row had to be skipped
+    "empty-name": "warning",
+    "whitespace": "info",
+    "bad-amount": "error",  # the value is not in the graph, only the raw row
+    "negative-amount": "warning",
+    "duplicate-row": "warning",
+    "duplicate-total": "error",
+    "duplicate-name": "warning",
+    "project-before-unit": "error",
+    "missing-total": "warning",
+    "empty-table": "warning",
+}
 
 _TITLE = re.compile(r"^(?P<title>.*?(?P<year>\d{4})年.*项目支出绩效目标表.*)$")
 _DEPARTMENT = re.compile(r"^部门名称\s*[:：]\s*(?P<name>.+?)\s*$")
 _UNIT_OF_AMOUNTS = re.compile(r"^单位\s*[:：]\s*(?P<unit>.+?)\s*$")
-_AMOUNT = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: The first indicator of a cell: "1、…" (standard) or "1.产出数量：…" (free form).
+_INDICATOR_START = re.compile(r"^\s*1[、.]")
+#: Characters no RDF/XML (XML 1.0) file can hold, and U+FFFE/U+FFFF, which
+#: strict Turtle parsers (rapper) refuse. Tab is a separator, not a character here.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: pdftotext starts each page with a form feed; a file glued from two exports
+#: carries the second one's BOM at the start of a line. Neither is text.
+_PAGE_FEED = "\f\ufeff"
 
 
 class TableError(ValueError):
@@ -47,23 +96,64 @@ def format_amount(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
-def read_table(path: str | Path, *, name: str | None = None) -> Table:
-    """Read one source file; ``name`` overrides the file name used in messages."""
+def read_table(path: str | Path, *, name: str | None = None, encoding: str | None = None) -> Table:
+    """Read one source file; ``name`` overrides the file name used in messages.
+
+    ``encoding`` forces a codec (``"gb18030"``); by default it is detected
+    (see :mod:`converter.encoding`).
+    """
     path = Path(path)
     data = path.read_bytes()
-    return read_table_bytes(data, name or path.name)
+    return read_table_bytes(data, name or path.name, encoding=encoding)
 
 
-def read_table_bytes(data: bytes, file: str) -> Table:
-    """Read a table from its bytes (UTF-8, with or without BOM)."""
+def read_table_bytes(data: bytes, file: str, *, encoding: str | None = None) -> Table:
+    """Read a table from its bytes (UTF-8 with or without BOM, GB18030, UTF-16 …)."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise TableError(file, line, f"not UTF-8 text (byte {data[err.start]:#04x} at offset {err.start})") from err
-    table = Table(file=file, sha256=hashlib.sha256(data).hexdigest())
-    _Parser(table).feed(text)
+        decoded = decode(data, file, encoding)
+    except DecodeError as err:
+        raise TableError(file, err.line, err.message) from err
+    table = Table(file=file, sha256=hashlib.sha256(data).hexdigest(), encoding=decoded.encoding)
+    table.problems.extend(decoded.problems)
+    _Parser(table).feed(decoded.text)
     return table
+
+
+@dataclass
+class _Pending:
+    """A data row being read: its text may go on after a page break.
+
+    The reader holds the latest row until the next row starts, so that the
+    rest of a row cut by a page break (the page header lines in between) can
+    still be joined to it.
+    """
+
+    line: int
+    page: int
+    cells: list[str]
+    continued: list[int] = field(default_factory=list)  # lines joined to it
+    page_break: bool = False  # page header lines seen since its last part
+    breaks: int = 0  # how many of its joins crossed a page break
+
+    @property
+    def raw(self) -> str:
+        return "\t".join(self.cells)
+
+    @property
+    def end(self) -> int:
+        return self.continued[-1] if self.continued else self.line
+
+    @property
+    def open(self) -> bool:
+        """Whether the row's text may go on: cells are missing, or the indicator cell stops mid-sentence.
+
+        Every complete indicator cell of the Guangzhou table ends with ``。``
+        but one (line 322, ``…年度指标值:85%``), which no stray line follows.
+        """
+        if len(self.cells) < len(COLUMNS):
+            return True
+        last = self.cells[-1].rstrip()
+        return len(self.cells) == len(COLUMNS) and bool(self.cells[5].strip()) and bool(last) and not last.endswith("。")
 
 
 class _Parser:
@@ -74,31 +164,83 @@ class _Parser:
         self.page = 0
         self.title: str | None = None
         self.year: int | None = None
-        self.unit_of_amounts = "万元"
+        self.unit_of_amounts = AMOUNT_UNIT
         self.department: Department | None = None
+        self.unit: Unit | None = None  # the unit new projects belong to
+        self.pending: _Pending | None = None
         self.header_seen = False
+        self.warned: set[tuple[str, str]] = set()  # (code, key) of problems reported once
+        self.seen: dict[tuple[int, str], Row] = {}  # (unit line or 0, raw) → first row, per department
+        self.rows = 0
+        self.last_line = 0
+        self.cut = False  # the file ends inside a line: no line break after the last text
+        self.comma_header = 0
 
-    def problem(self, line: int, code: str, message: str, found: str = "", severity: str = "warning") -> None:
+    def problem(self, line: int, code: str, message: str, found: str = "", severity: str | None = None) -> None:
+        severity = severity or PROBLEM_CODES[code]
         self.table.problems.append(Problem(self.table.file, line, code, message, found, severity))
 
+    def once(self, code: str, key: str) -> bool:
+        """True the first time a (code, key) is met: repeated page headers are reported once."""
+        if (code, key) in self.warned:
+            return False
+        self.warned.add((code, key))
+        return True
+
+    # -- lines -----------------------------------------------------------------
+
     def feed(self, text: str) -> None:
-        for number, raw in enumerate(text.split("\n"), start=1):
-            self.line(number, raw.rstrip("\r"))
-        if not self.table.departments:
-            raise TableError(self.table.file, 1, "no table found: expected a title line '…年项目支出绩效目标表…' and '部门名称：…'")
+        if not text.strip():
+            raise TableError(self.table.file, 1, "empty file" if not text else "the file holds only white space")
+        lines = _LINE_BREAK.split(text)
+        self.last_line = len(lines)
+        self.cut = bool(lines[-1].strip())
+        for number, raw in enumerate(lines, start=1):
+            self.line(number, raw)
+        self.flush()
+        self.finish()
 
     def line(self, number: int, raw: str) -> None:
+        raw = self.clean(number, raw)
         stripped = raw.strip()
         if not stripped:
             return
         if "\t" not in raw:
-            self.page_header(number, stripped)
-        elif raw == HEADER_LINE or stripped.startswith(COLUMNS[0]):
-            self.header_seen = True
+            self.text_line(number, raw, stripped)
+        elif self.is_header(raw):
+            self.header(number, raw)
         else:
-            self.data_row(number, raw)
+            self.data_line(number, raw)
 
-    def page_header(self, number: int, text: str) -> None:
+    def clean(self, number: int, raw: str) -> str:
+        """Drop page feeds; make characters no RDF syntax can carry visible."""
+        raw = raw.lstrip(_PAGE_FEED)
+        if not _UNSAFE.search(raw):
+            return raw
+        found = ", ".join(f"U+{ord(m[0]):04X} at column {m.start() + 1}" for m in _UNSAFE.finditer(raw))
+        self.problem(
+            number, "control-character",
+            "control characters that RDF/XML cannot hold; written as their symbols (U+2400…) or U+FFFD", found,
+        )
+        return _UNSAFE.sub(lambda m: chr(0x2400 + ord(m[0])) if m[0] < " " else "\ufffd", raw)
+
+    def text_line(self, number: int, raw: str, stripped: str) -> None:
+        """A line without a tab: a page header, the rest of a cut row, or stray text."""
+        if self.page_header(number, stripped):
+            return
+        pending = self.pending
+        if pending is not None and pending.open and _joinable(pending, raw):
+            # The extraction broke a cell: the line is more of the row's last cell.
+            self.join(number, [raw])
+            return
+        if number == self.last_line and self.cut:
+            self.problem(number, "truncated-row", "the file ends inside this line (cut download?); skipped", raw, "error")
+            return
+        if stripped.startswith("项目名称") and ("," in stripped or "，" in stripped):
+            self.comma_header = self.comma_header or number
+        self.problem(number, "unexpected-line", "line is neither a page header nor a data row; ignored", raw)
+
+    def page_header(self, number: int, text: str) -> bool:
         if match := _TITLE.match(text):
             self.page += 1
             self.title, self.year = match["title"], int(match["year"])
@@ -106,11 +248,23 @@ class _Parser:
         elif match := _DEPARTMENT.match(text):
             self.switch_department(number, match["name"])
         elif match := _UNIT_OF_AMOUNTS.match(text):
-            self.unit_of_amounts = match["unit"]
-            if self.department is not None:
-                self.department.unit_of_amounts = match["unit"]
+            self.amount_unit(number, match["unit"])
         else:
-            self.problem(number, "unexpected-line", "line is neither a page header nor a data row; ignored", text[:60])
+            return False
+        if self.pending is not None:
+            self.pending.page_break = True
+        return True
+
+    def amount_unit(self, number: int, unit: str) -> None:
+        self.unit_of_amounts = unit
+        if self.department is not None:
+            self.department.unit_of_amounts = unit
+        if unit != AMOUNT_UNIT and self.once("amount-unit", unit):
+            self.problem(
+                number, "amount-unit",
+                f"amounts are in {unit}, not {AMOUNT_UNIT}; they are read as written and the graph states {AMOUNT_UNIT}",
+                unit,
+            )
 
     def switch_department(self, number: int, name: str) -> None:
         if self.year is None or self.title is None:
@@ -120,33 +274,176 @@ class _Parser:
         if current is not None and current.name == name and current.year == self.year:
             current.pages += 1
             return
+        self.flush()
         self.department = Department(
             name=name, year=self.year, title=self.title, unit_of_amounts=self.unit_of_amounts,
             total=None, first_line=number, pages=1,
         )
         self.table.departments.append(self.department)
+        self.unit, self.seen = None, {}
 
-    def data_row(self, number: int, raw: str) -> None:
-        department = self.department
-        if department is None:
-            self.problem(number, "row-before-header", "data row before any title and 部门名称; skipped", raw[:60], "error")
+    @staticmethod
+    def is_header(raw: str) -> bool:
+        """The column header, even reordered or renamed in part."""
+        cells = [c.strip() for c in raw.split("\t")]
+        return cells[0].startswith("项目名称") or sum(c in COLUMNS for c in cells) >= 3
+
+    def header(self, number: int, raw: str) -> None:
+        self.header_seen = True
+        if self.pending is not None:
+            self.pending.page_break = True
+        cells = [c.strip() for c in raw.split("\t")]
+        if cells != list(COLUMNS) and self.once("header-differs", raw):
+            self.problem(
+                number, "header-differs",
+                "column header differs from the standard seven columns; the columns are read in the standard order",
+                raw,
+            )
+
+    # -- rows ------------------------------------------------------------------
+
+    def data_line(self, number: int, raw: str) -> None:
+        if self.department is None:
+            self.problem(number, "row-before-header", "data row before any title and 部门名称; skipped", raw, "error")
             return
         cells = raw.split("\t")
-        if len(cells) != len(COLUMNS):
-            self.problem(number, "column-count", f"row has {len(cells)} cells, expected {len(COLUMNS)}", raw[:60])
-            cells = (cells + [""] * len(COLUMNS))[: len(COLUMNS)]
-        name = cells[0].strip()
-        amounts = self.amounts(number, cells[1:5])
-        row_kind = self.kind(name, cells)
-        fields = dict(name=name, amounts=amounts, line=number, page=self.page, raw=raw)
-        if row_kind == "total":
-            self.add_total(department, Row(**fields))
-        elif row_kind == "unit":
-            department.units.append(Unit(**fields))
+        if self.pending is not None and self.continues(self.pending, cells):
+            self.join(number, cells)
+            return
+        self.flush()
+        if not self.header_seen and self.once("missing-header", str(self.page)):
+            self.problem(
+                number, "missing-header",
+                f"no column header line on page {self.page} before this row; the standard seven columns are assumed",
+            )
+        self.pending = _Pending(line=number, page=self.page, cells=cells)
+
+    @staticmethod
+    def continues(pending: _Pending, cells: list[str]) -> bool:
+        """Whether a tabbed line is the rest of the pending row, not a row of its own.
+
+        Two shapes: the line carries the cells the pending row lacks, its first
+        cell the rest of the cut one (``k + m - 1 == 7``); or a seven-cell row
+        with no name and no amounts carries more goal and indicator text.
+        """
+        width = len(COLUMNS)
+        if len(pending.cells) < width:
+            return len(pending.cells) + len(cells) - 1 == width and _joinable(pending, cells[0])
+        return (
+            len(pending.cells) == width == len(cells)
+            and not any(c.strip() for c in cells[:5])
+            and any(c.strip() for c in cells[5:])
+            and any(c.strip() for c in pending.cells[5:])
+        )
+
+    def join(self, number: int, cells: list[str]) -> None:
+        pending = self.pending
+        assert pending is not None
+        if len(cells) == len(pending.cells) == len(COLUMNS):
+            pending.cells = pending.cells[:5] + [pending.cells[5] + cells[5], pending.cells[6] + cells[6]]
         else:
-            self.add_project(department, Project(**fields, goal=cells[5], indicator_text=cells[6]))
-        row = self.last_row(department)
-        row.canonical = _render(row) == raw
+            pending.cells = pending.cells[:-1] + [pending.cells[-1] + cells[0]] + cells[1:]
+        pending.continued.append(number)
+        pending.breaks += pending.page_break
+        pending.page_break = False
+
+    def flush(self) -> None:
+        """Turn the pending row into a record: it is complete."""
+        pending, self.pending = self.pending, None
+        if pending is None or self.department is None:
+            return
+        cells = self.fit(pending)
+        if cells is None:
+            return
+        row = self.row(pending, cells)
+        if pending.continued:
+            lines = ", ".join(map(str, pending.continued))
+            where = "after a page break" if pending.breaks else "on the next line"
+            self.problem(
+                pending.line, "row-split", f"row goes on {where} (line {lines}); the parts are joined into one row",
+                pending.raw,
+            )
+        self.add(self.department, row)
+
+    def fit(self, pending: _Pending) -> list[str] | None:
+        """The seven cells of a row, repaired where the count is off; None to skip it."""
+        cells, width, n = pending.cells, len(COLUMNS), len(pending.cells)
+        cut = self.cut and pending.end == self.last_line
+        if n == width:
+            if cut and pending.open:
+                self.problem(
+                    pending.line, "truncated-row",
+                    "the file ends inside this row (no line break after it, its last cell does not end with 。); kept as it is",
+                    cells[-1][-20:],
+                )
+            return cells
+        if n > width:
+            return self.fit_long(pending)
+        padded = cells + [""] * (width - n)
+        if not cut:
+            self.problem(
+                pending.line, "column-count", f"row has {n} cells, expected {width}; the missing cells are read as empty",
+                pending.raw,
+            )
+            return padded
+        if n >= 6 and cells[5].strip():
+            self.problem(
+                pending.line, "truncated-row",
+                f"the file ends inside this row ({n} of {width} cells); kept as a project with the cells it has",
+                pending.raw,
+            )
+            return padded
+        self.problem(
+            pending.line, "truncated-row",
+            f"the file ends inside this row ({n} of {width} cells), too early to tell a project from a unit; skipped",
+            pending.raw, "error",
+        )
+        return None
+
+    def fit_long(self, pending: _Pending) -> list[str]:
+        """A row with extra tabs: find the four amounts, give the rest to the text cells.
+
+        The amount block (总计 always filled, the others an amount or empty)
+        fixes the columns: cells before it are the name, after it the goal
+        and the indicators, which start with ``1、`` or ``1.``.
+        """
+        cells, n = pending.cells, len(pending.cells)
+        start = next((i for i in range(1, n - 3) if _amount_block(cells[i : i + 4])), None)
+        if start is None:
+            self.problem(
+                pending.line, "column-count",
+                f"row has {n} cells, expected {len(COLUMNS)}; the cells after the 7th are kept in the raw row only",
+                pending.raw,
+            )
+            return cells[: len(COLUMNS)]
+        rest = cells[start + 4 :] + [""] * max(0, start + 6 - n)
+        split = next((k for k in range(1, len(rest)) if _INDICATOR_START.match(rest[k])), 1)
+        pieces = {COLUMNS[0]: cells[:start], COLUMNS[5]: rest[:split], COLUMNS[6]: rest[split:]}
+        where = "、".join(column for column, parts in pieces.items() if len(parts) > 1)
+        self.problem(
+            pending.line, "tab-in-cell",
+            f"row has {n} cells, expected {len(COLUMNS)}: a tab inside {where or 'a cell'} is taken as part of the cell",
+            pending.raw,
+        )
+        return ["".join(pieces[COLUMNS[0]]), *cells[start : start + 4], "".join(pieces[COLUMNS[5]]), "".join(pieces[COLUMNS[6]])]
+
+    def row(self, pending: _Pending, cells: list[str]) -> Row:
+        name = cells[0].strip()
+        number = pending.line
+        self.check_whitespace(number, cells)
+        if not name:
+            self.problem(number, "empty-name", "row has no name (项目名称 is empty); converted with an empty label", pending.raw)
+        fields = dict(name=name, amounts=self.amounts(number, cells[1:5]), line=number, page=pending.page, raw=pending.raw)
+        kind = self.kind(name, cells)
+        row: Row
+        if kind == "total":
+            row = Row(**fields)
+        elif kind == "unit":
+            row = Unit(**fields)
+        else:
+            row = Project(**fields, goal=cells[5], indicator_text=cells[6])
+        row.canonical = _render(row) == pending.raw
+        return row
 
     @staticmethod
     def kind(name: str, cells: list[str]) -> str:
@@ -156,29 +453,56 @@ class _Parser:
             return "unit"
         return "project"
 
-    @staticmethod
-    def last_row(department: Department) -> Row:
-        """The row just added: the latest by line among total, units and projects."""
-        rows: list[Row] = [department.total] if department.total else []
-        if department.units:
-            unit = department.units[-1]
-            rows.append(unit)
-            if unit.projects:
-                rows.append(unit.projects[-1])
-        return max(rows, key=lambda r: r.line)
-
-    def add_total(self, department: Department, row: Row) -> None:
-        if department.total is not None:
-            self.problem(row.line, "duplicate-total", f"second 合计 row (first at line {department.total.line}); the first is kept")
+    def check_whitespace(self, number: int, cells: list[str]) -> None:
+        """Note white space trimmed from the name and amount cells (the raw row keeps it)."""
+        trimmed = [column for column, cell in zip(COLUMNS[:5], cells[:5]) if cell != cell.strip()]
+        if not trimmed:
             return
-        department.total = row
+        odd = {ch for cell in cells[:5] for ch in cell.replace(cell.strip(), "")}
+        self.problem(
+            number, "whitespace", f"white space around {'、'.join(trimmed)} trimmed",
+            " ".join(sorted(f"U+{ord(ch):04X}" for ch in odd)),
+        )
 
-    def add_project(self, department: Department, project: Project) -> None:
-        if not department.units:
-            self.problem(project.line, "project-before-unit", "project row before any budget-unit row; skipped", project.name, "error")
+    def add(self, department: Department, row: Row) -> None:
+        key = (self.unit.line if isinstance(row, Project) and self.unit else 0, row.raw)
+        if (first := self.seen.get(key)) is not None:
+            self.problem(row.line, "duplicate-row", f"same row as line {first.line}; the copy is not converted", row.raw)
+            if isinstance(first, Unit):
+                self.unit = first  # the unit row repeated at the top of a page: its projects go on
             return
+        if isinstance(row, Unit):
+            department.units.append(row)
+            self.unit = row
+        elif isinstance(row, Project):
+            if not self.add_project(row):
+                return
+        elif department.total is not None:
+            self.problem(
+                row.line, "duplicate-total",
+                f"second 合计 row, different from the first (line {department.total.line}); the first is kept, this one skipped",
+                row.raw,
+            )
+            return
+        else:
+            department.total = row
+        self.seen[key] = row
+        self.rows += 1
+
+    def add_project(self, project: Project) -> bool:
+        unit = self.unit
+        if unit is None:
+            self.problem(project.line, "project-before-unit", "project row before any budget-unit row; skipped", project.raw)
+            return False
+        same = next((p for p in unit.projects if p.name == project.name), None)
+        if same is not None:
+            self.problem(
+                project.line, "duplicate-name",
+                f"this unit already has a project of this name (line {same.line}); both are kept", project.name,
+            )
         project.indicators, project.problems = parse_indicators(project.indicator_text, self.table.file, project.line)
-        department.units[-1].projects.append(project)
+        unit.projects.append(project)
+        return True
 
     def amounts(self, number: int, cells: list[str]) -> Amounts:
         values = [self.amount(number, column, cell) for column, cell in zip(COLUMNS[1:5], cells)]
@@ -190,13 +514,51 @@ class _Parser:
         if not text:
             return None
         if not _AMOUNT.match(text):
-            self.problem(number, "bad-amount", f"{column} is not an amount; kept as text only", text, "error")
+            self.problem(number, "bad-amount", f"{column} is not an amount; the cell is kept in the raw row only", text)
             return None
         try:
-            return Decimal(text.replace(",", ""))
+            value = Decimal(text.replace(",", ""))
         except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-            self.problem(number, "bad-amount", f"{column} is not an amount", text, "error")
+            self.problem(number, "bad-amount", f"{column} is not an amount; the cell is kept in the raw row only", text)
             return None
+        if value < 0:
+            self.problem(number, "negative-amount", f"{column} is negative", text)
+        return value
+
+    # -- the end ---------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Refuse a file with no table; note tables without rows; share out the lines."""
+        file, departments = self.table.file, self.table.departments
+        hint = "" if self.table.encoding.startswith("utf-8") else f" (read as {self.table.encoding}: if that is wrong, name the encoding with --encoding)"
+        if not departments:
+            raise TableError(file, 1, f"no table found: expected a title line '…年项目支出绩效目标表…' and '部门名称：…'{hint}")
+        if not self.rows:
+            comma = f"; line {self.comma_header} is a comma-separated header: {_TSV_HINT}" if self.comma_header else ""
+            raise TableError(file, departments[0].first_line, f"no data rows: the file has headers but no table rows{comma}{hint}")
+        for index, department in enumerate(departments):
+            following = departments[index + 1].first_line - 1 if index + 1 < len(departments) else self.last_line
+            department.lines = (1 if index == 0 else department.first_line, following)
+            if not department.units and department.total is None:
+                self.problem(department.first_line, "empty-table", f"table of {department.name} {department.year} has no rows")
+            elif department.total is None:
+                self.problem(department.first_line, "missing-total", f"table of {department.name} {department.year} has no 合计 row")
+
+
+_TSV_HINT = "perfkg reads tab-separated text (in Excel: Save As 'Text (Tab delimited)')"
+
+
+def _joinable(pending: _Pending, more: str) -> bool:
+    """Whether text can go on the pending row's last cell: a cut amount must stay an amount."""
+    if not 1 <= len(pending.cells) - 1 <= 4:
+        return True
+    joined = (pending.cells[-1] + more).strip()
+    return not joined or bool(_AMOUNT.match(joined))
+
+
+def _amount_block(cells: list[str]) -> bool:
+    """Four cells that can be the amount columns: a total, then amounts or blanks."""
+    return bool(cells[0].strip()) and all(not c.strip() or _AMOUNT.match(c.strip()) for c in cells)
 
 
 def _render(row: Row) -> str:

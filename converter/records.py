@@ -32,11 +32,36 @@ class Problem:
     code: str
     message: str
     found: str = ""
-    severity: str = "warning"  # "warning": converted anyway; "error": something was skipped
+    #: "info": a known variation, converted as meant; "warning": converted, but
+    #: something was repaired or guessed (the raw text is kept); "error": a row
+    #: or line could not be converted (its text is kept on the nearest resource).
+    severity: str = "warning"
 
     def __str__(self) -> str:
-        found = f" ({self.found})" if self.found else ""
+        found = f" ({show(self.found)})" if self.found else ""
         return f"{self.file}:{self.line}: {self.message}{found} [{self.code}]"
+
+
+#: How many characters of found text a one-line message shows; the graph keeps all.
+SHOWN_CHARS = 60
+
+
+def show(text: str, size: int = SHOWN_CHARS) -> str:
+    """Found text fit for a one-line message: tabs and controls visible, long text clipped.
+
+    ``found`` may hold a whole source row (so that nothing is lost in the
+    graph); a terminal line must stay one line.
+    """
+    visible = "".join(_visible(ch) for ch in text)
+    return visible if len(visible) <= size else visible[:size] + "…"
+
+
+def _visible(ch: str) -> str:
+    if ch == "\t":
+        return "\\t"
+    if ch.isprintable():  # not U+3000, U+00A0: odd white space is shown as a code
+        return ch
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +146,10 @@ class Department:
     units: list[Unit] = field(default_factory=list)
     first_line: int = 0
     pages: int = 0
+    #: The source lines (first, last) whose stray problems belong to this table:
+    #: from the top of the file for the first table, to the line before the
+    #: next table (or the end of the file). (0, 0) when not known.
+    lines: tuple[int, int] = (0, 0)
 
 
 @dataclass(slots=True)
@@ -131,6 +160,7 @@ class Table:
     sha256: str
     departments: list[Department] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    encoding: str = "utf-8"  # as detected or given: "utf-8", "utf-8 with BOM", "gb18030", …
 
     def all_problems(self) -> list[Problem]:
         """File-level problems and every project's problems, by line."""
