@@ -370,7 +370,9 @@ _LINK_VERBS = ("达到", "达", "为", "是")
 _COMPARATOR_VERBS = ("完成", "开展", "达到", "达", "实现")
 
 #: Chinese scale words; compounds first. "百" alone is no scale (百分点).
-_SCALES: dict[str, int] = {"千": 3, "万": 4, "亿": 8, "十万": 5, "百万": 6, "千万": 7, "万亿": 12}
+_SCALES: dict[str, int] = {
+    "千": 3, "万": 4, "亿": 8, "十万": 5, "百万": 6, "千万": 7, "十亿": 9, "百亿": 10, "千亿": 11, "万亿": 12,
+}  # fmt: skip
 
 #: Measure words (量词) of things that are counted: a number with one of
 #: these per period is a frequency ("每月1份"), with a score or a money unit it
@@ -415,6 +417,7 @@ _CN_DIGITS: dict[str, int] = {
     "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
 }  # fmt: skip
 _CN_SMALL_UNITS: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
+_CN_NUMERAL_CHARS = frozenset("零〇一二两三四五六七八九十百千万亿")
 _CN_BIG_UNITS: dict[str, int] = {"万": 10**4, "亿": 10**8}
 
 # --------------------------------------------------------------------------- #
@@ -907,6 +910,8 @@ def _single(text: str, s: str, number: re.Match[str] | None, cn: re.Match[str] |
     rest_folded = s[rest_start:rest_end]
     if unit is None and note is None and rest_folded[:1] in ("月", "日", "号"):
         return None  # "6月": June or six months? No guess.
+    if unit is None and rest_folded[:1] and rest_folded[0] in _CN_NUMERAL_CHARS:
+        return None  # "3万五千人", "1千五百": the number goes on in Chinese numerals
     if (
         unit is None
         and tail.denominator is None
