@@ -25,6 +25,7 @@ from . import __version__
 from .convert import Conversion, graph_of, read_tables, write_graph
 from .export import export_rows
 from .iris import BaseIriError, check_base
+from .encoding import check_encoding
 from .reader import TableError
 from .serialize import FORMATS
 from .stats import stats
@@ -60,14 +61,35 @@ def report_problems(conversion: Conversion, *, quiet_info: bool = True) -> tuple
     return warnings, errors
 
 
+def _summarise_tables(conversion: Conversion) -> None:
+    """One line per source file that needed care: its encoding, rows converted and skipped."""
+    for table in conversion.tables:
+        rows = sum(1 + len(u.projects) for d in table.departments for u in d.units)
+        rows += sum(d.total is not None for d in table.departments)
+        skipped = sum(p.severity == "error" for p in table.all_problems())
+        if table.encoding != "utf-8" or skipped:
+            print(f"perfkg: {table.file}: read as {table.encoding}; {rows} row(s) converted, "
+                  f"{skipped} error(s) (rows or values skipped, their text kept as pk:Anomaly)", file=sys.stderr)
+
+
+def _encoding(value: str) -> str:
+    try:
+        return check_encoding(value)
+    except LookupError as err:
+        raise argparse.ArgumentTypeError(f"unknown encoding {value!r} (try utf-8, gb18030, utf-16)") from err
+
+
 # -- commands ----------------------------------------------------------------
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    conversion = read_tables(args.inputs)
+    conversion = read_tables(args.inputs, args.encoding)
     warnings, errors = report_problems(conversion)
+    _summarise_tables(conversion)
     if args.strict and (warnings or errors):
         _err("--strict: problems found in the source; nothing written")
+        return EXIT_NEGATIVE
+    if args.validate and not _validated_before_writing(conversion, args):
         return EXIT_NEGATIVE
     write_graph(conversion, args.format, args.output, args.base, args.download_url)
     return EXIT_SKIPPED if errors else EXIT_OK
@@ -122,6 +144,12 @@ def _convert_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", help="output file (default: stdout)")
     p.add_argument("--format", choices=sorted(FORMATS), default="turtle", help="RDF format (default turtle)")
     p.add_argument("--strict", action="store_true", help="fail, writing nothing, on any warning or error about the source")
+    p.add_argument("--validate", action="store_true", help="validate the graph against the SHACL shapes first; write nothing if it has violations")
+    p.add_argument("--force", action="store_true", help="with --validate: write the graph even if it has violations")
+    p.add_argument(
+        "--encoding", type=_encoding, metavar="NAME",
+        help="encoding of the source(s), e.g. gb18030 (default: detected — UTF-8 with or without BOM, UTF-16 with BOM, GB18030)",
+    )
     p.add_argument(
         "--download-url", type=_absolute_url, metavar="URL",
         help="URL where the written file will be published (the dataset description's dcat:downloadURL)",
@@ -141,10 +169,162 @@ def _stats_args(p: argparse.ArgumentParser) -> None:
     _add_base(p)
 
 
+# -- saved queries (perfkg queries / perfkg query) ------------------------------
+
+
+def _queries_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=["table", "json"], default="table", help="list as a table (default) or JSON")
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    """List the saved queries with their titles (and, in JSON, their whole contract)."""
+    from .catalog import catalogue
+
+    queries = catalogue()
+    if args.format == "json":
+        listing = [
+            {"name": q.name, "title": q.title, "zh": q.zh, "en": q.en,
+             "params": [{"name": p.name, "kind": p.kind, "default": p.default, "doc": p.doc} for p in q.params],
+             "columns": [{"name": c.name, "doc": c.doc} for c in q.columns]}
+            for q in queries
+        ]  # fmt: skip
+        print(json.dumps(listing, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    width = max((len(q.name) for q in queries), default=0)
+    for q in queries:
+        params = " ".join(f"[{p.name}=…]" for p in q.params)
+        print(f"{q.name:<{width}}  {q.title}{'  ' + params if params else ''}")
+    return EXIT_OK
+
+
+def _query_args(p: argparse.ArgumentParser) -> None:
+    from .query import WRITERS
+    from .store import DEFAULT_STORE
+
+    p.add_argument("query", metavar="NAME|FILE.rq", help="a saved query's name ('perfkg queries' lists them) or a .rq file")
+    p.add_argument(
+        "--param", action="append", default=[], metavar="KEY=VALUE",
+        help="bind a parameter (repeatable); the value is bound as an RDF term, never pasted into the query",
+    )  # fmt: skip
+    p.add_argument("--format", choices=list(WRITERS), default="table", help="result format (default table; csv is RFC 4180, json the SPARQL 1.1 JSON results)")
+    p.add_argument("-o", "--output", help="output file (default: stdout)")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--store", metavar="DIR", help=f"query the embedded Oxigraph store in DIR (the default: ./{DEFAULT_STORE})")
+    source.add_argument("--data", nargs="+", metavar="FILE", help="load RDF files or source tables into memory and query them")
+    source.add_argument("--endpoint", metavar="URL", help="query a SPARQL 1.1 endpoint (its default graph must be the union of the graphs)")
+    _add_base(p)
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    """Bind the parameters, run the query on the chosen backend, write the rows."""
+    from .catalog import bind, load, parse_assignments
+    from .query import WRITERS, EndpointBackend, QueryRunError, data_backend, store_backend
+    from .store import DEFAULT_STORE
+
+    text = bind(load(args.query), parse_assignments(args.param))
+    if args.endpoint:
+        backend = EndpointBackend(args.endpoint)
+    elif args.data:
+        backend = data_backend(args.data, args.base)
+    else:
+        backend = store_backend(args.store or DEFAULT_STORE)
+    try:
+        result = backend.select(text)
+    except QueryRunError as err:
+        _err(str(err))
+        return EXIT_UNUSABLE
+    output = WRITERS[args.format](result)
+    if args.output:
+        Path(args.output).write_text(output, encoding="utf-8", newline="")
+    else:
+        sys.stdout.write(output)
+    return EXIT_OK
+
+
+# -- SHACL validation (perfkg validate, convert --validate) -----------------------
+
+
+def _validate_args(p: argparse.ArgumentParser) -> None:
+    from .validate import DEFAULT_ENGINE, ENGINES
+
+    p.add_argument("graphs", nargs="*", metavar="GRAPH", help="RDF file(s) written by perfkg convert, or source tables")
+    p.add_argument("--store", metavar="DIR", help="validate the on-disk Oxigraph store in DIR instead of files")
+    p.add_argument("--format", choices=["text", "turtle", "json"], default="text", help="report format (default text)")
+    p.add_argument(
+        "--fail-on", choices=["violation", "warning"], default="violation",
+        help="lowest severity that makes the graph fail (exit 1); default violation",
+    )  # fmt: skip
+    p.add_argument(
+        "--engine", choices=ENGINES, default=DEFAULT_ENGINE,
+        help=f"SHACL engine (default {DEFAULT_ENGINE}; pyshacl is the reference engine, ~200x slower)",
+    )  # fmt: skip
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="text report: focus nodes listed per constraint (0: all; default 20)")
+    p.add_argument("-o", "--output", help="write the report to a file (default: stdout)")
+    _add_base(p)
+
+
+def _validation_store(args: argparse.Namespace):
+    """The graph to validate: files/tables in memory, or an on-disk store opened read-only."""
+    from .store import open_store
+
+    if bool(args.graphs) == bool(args.store):
+        raise UsageError("give either GRAPH file(s) or --store DIR (one of them)")
+    if args.store:
+        if not Path(args.store).is_dir():
+            raise UsageError(f"{args.store}: no such store folder")
+        return open_store(args.store, read_only=True)
+    return graph_of(args.graphs, args.base)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate against the shapes; exit 0 when it conforms at --fail-on, 1 when not."""
+    from .validate import as_json, as_text, as_turtle, validate
+
+    report = validate(_validation_store(args), args.engine)
+    if args.format == "json":
+        text = as_json(report, args.fail_on)
+    elif args.format == "turtle":
+        text = as_turtle(report, args.fail_on)
+    else:
+        text = as_text(report, args.fail_on, args.limit)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK if report.conforms(args.fail_on) else EXIT_NEGATIVE
+
+
+def _validated_before_writing(conversion: Conversion, args: argparse.Namespace) -> bool:
+    """convert --validate: validate the graph about to be written; False when it must not be written."""
+    import pyoxigraph as ox
+
+    from .convert import quads
+    from .validate import Report, as_text, validate
+
+    store = ox.Store()
+    store.bulk_extend(quads(conversion, args.base))
+    report = validate(store)
+    counts = report.counts()
+    summary = f"{counts['Violation']} violation(s), {counts['Warning']} warning(s), {counts['Info']} info(s)"
+    if report.conforms():
+        print(f"perfkg: --validate: {summary}; conforms (details: perfkg validate)", file=sys.stderr)
+        return True
+    violations = Report(report.engine, [r for r in report.results if r.severity == "Violation"])
+    sys.stderr.write(as_text(violations))
+    if args.force:
+        _err(f"--validate: {summary}; written anyway (--force)")
+        return True
+    _err(f"--validate: {summary}; nothing written (--force writes anyway)")
+    return False
+
+
 COMMANDS: dict[str, Command] = {
     "convert": ("convert source tables to RDF", _convert_args, cmd_convert),
     "export-table": ("write the table back from its graph as TSV", _export_args, cmd_export_table),
     "stats": ("count departments, units, projects, indicators, anomalies", _stats_args, cmd_stats),
+    "validate": ("check a graph against the SHACL shapes and explain the results", _validate_args, cmd_validate),
+    "queries": ("list the saved SPARQL queries", _queries_args, cmd_queries),
+    "query": ("run a saved SPARQL query (or a .rq file) on the store, files or an endpoint", _query_args, cmd_query),
 }
 
 
@@ -179,6 +359,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNUSABLE
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as err:  # a directory given as a file, no permission, disk full
+        _err(f"{err.filename or 'output'}: {err.strerror or err}")
+        return EXIT_UNUSABLE
+    except SyntaxError as err:  # pyoxigraph's parse error for an RDF file that is not what its name says
+        _err(f"{err.filename or 'input'}: not valid RDF: {err.msg or err}")
+        return EXIT_UNUSABLE
 
 
 def run() -> None:

@@ -46,7 +46,7 @@ SHAPES_NS = "https://w3id.org/perfkg/shapes#"
 _UP = (PK.funding, PK.indicator, PK.periodTarget, PK.annualTarget, PK.target, PK.anomaly)
 
 
-class ValidationError(Exception):
+class ValidationError(ValueError):
     """The graph cannot be validated (empty, or an engine failed on it)."""
 
 
@@ -95,15 +95,16 @@ class Report:
 # -- inputs -------------------------------------------------------------------
 
 
-def shape_names() -> list[str]:
-    return assets.list_assets("shapes", ".ttl")
+def shape_names() -> tuple[str, ...]:
+    """Every shape file of the installation (``shapes/*.ttl``), sorted."""
+    return tuple(assets.list_assets("shapes", ".ttl"))
 
 
-@lru_cache(maxsize=1)
-def shapes_graph() -> rdflib.Graph:
-    """All shape files in one rdflib graph."""
+@lru_cache(maxsize=8)
+def shapes_graph(names: tuple[str, ...] | None = None) -> rdflib.Graph:
+    """The shape files (default: all) in one rdflib graph."""
     graph = rdflib.Graph()
-    for name in shape_names():
+    for name in names or shape_names():
         graph.parse(data=assets.read_text("shapes", name), format="turtle")
     return graph
 
@@ -125,18 +126,22 @@ def data_ntriples(store: ox.Store) -> bytes:
 # -- running ------------------------------------------------------------------
 
 
-def validate(store: ox.Store, engine: str = DEFAULT_ENGINE) -> Report:
-    """Validate every graph of the store against the shapes; name the focus nodes."""
+def validate(store: ox.Store, engine: str = DEFAULT_ENGINE, shapes: tuple[str, ...] | None = None) -> Report:
+    """Validate every graph of the store against the shapes; name the focus nodes.
+
+    ``shapes`` names shape files (``("core.ttl",)``); default all of ``shapes/``.
+    """
     if engine not in ENGINES:
         raise ValueError(f"unknown SHACL engine {engine!r}; expected one of {', '.join(ENGINES)}")
     if len(store) == 0:
         raise ValidationError("the graph is empty: nothing to validate")
     data = data_ntriples(store)
-    results = _run_pyshacl(data) if engine == "pyshacl" else _run_shacl_rust(data)
+    names = tuple(shapes) if shapes else shape_names()
+    results = _run_pyshacl(data, names) if engine == "pyshacl" else _run_shacl_rust(data, names)
     return Report(engine, sorted((_locate(store, r) for r in results), key=_order))
 
 
-def _run_pyshacl(data: bytes) -> list[Result]:
+def _run_pyshacl(data: bytes, names: tuple[str, ...]) -> list[Result]:
     import pyshacl
 
     graph = rdflib.Graph()
@@ -144,7 +149,7 @@ def _run_pyshacl(data: bytes) -> list[Result]:
     # inplace: the data graph is ours, so pyshacl may add the ontology to it
     # instead of copying 24 k triples first (FINDINGS: the copy is slow).
     _, report, _ = pyshacl.validate(
-        graph, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), advanced=True, inplace=True
+        graph, shacl_graph=shapes_graph(names), ont_graph=ontology_graph(), advanced=True, inplace=True
     )
     return [_from_pyshacl(report, node) for node in report.subjects(R_RDF.type, SH.ValidationResult)]
 
@@ -163,13 +168,13 @@ def _from_pyshacl(report: rdflib.Graph, node: rdflib.term.Node) -> Result:
     )
 
 
-def _run_shacl_rust(data: bytes) -> list[Result]:
+def _run_shacl_rust(data: bytes, names: tuple[str, ...]) -> list[Result]:
     try:
         import shacl_rust
     except ImportError as err:  # pragma: no cover - a dependency; only a broken install lacks it
         raise ValidationError("the shacl-rust engine is not installed (pip install shacl-rust), or use --engine pyshacl") from err
     ontology = ontology_graph().serialize(format="nt", encoding="utf-8")
-    shapes = "\n".join(assets.read_text("shapes", n) for n in shape_names())
+    shapes = "\n".join(assets.read_text("shapes", n) for n in names)
     try:
         report = shacl_rust.validate(
             (data + b"\n" + ontology).decode("utf-8"), shapes, data_format="nt", experimental_index=True
