@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -36,3 +43,69 @@ def store(table) -> ox.Store:
     s = ox.Store()
     s.bulk_extend(quads(Conversion([table])))
     return s
+
+
+# -- a real Oxigraph SPARQL server ---------------------------------------------
+
+OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"oxigraph serve exited with {process.returncode}: {process.stderr.read().decode()}")
+        try:
+            with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"oxigraph serve did not answer at {url} within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server_factory() -> Iterator[Callable[[Path], str]]:
+    """Start real ``oxigraph serve`` processes on free loopback ports; all stop at the end.
+
+    ``start(location)`` serves the store folder ``location`` (it may already hold
+    data, e.g. loaded with ``oxigraph load``) with ``--union-default-graph``, so a
+    query without GRAPH sees every named graph, and returns the server's base URL:
+    SPARQL query at ``{url}/query``, update at ``{url}/update``, Graph Store
+    Protocol at ``{url}/store``.
+    """
+    if OXIGRAPH is None:
+        raise RuntimeError("the oxigraph server binary is missing: pip install -e '.[test]'")
+    processes: list[subprocess.Popen] = []
+
+    def start(location: Path) -> str:
+        port = _free_port()
+        process = subprocess.Popen(
+            [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        processes.append(process)
+        url = f"http://127.0.0.1:{port}"
+        _wait_for(url, process)
+        return url
+
+    yield start
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(oxigraph_server_factory, tmp_path_factory) -> str:
+    """The base URL of a real Oxigraph server over an empty store folder (see the factory)."""
+    return oxigraph_server_factory(tmp_path_factory.mktemp("oxigraph-server"))

@@ -1,0 +1,246 @@
+"""The catalogue of saved SPARQL queries: list them, load one, bind its parameters.
+
+A saved query is one ``queries/NAME.rq`` file that begins with a comment
+header, the query's contract with its users::
+
+    # title: Budget units without a satisfaction indicator
+    # zh: 哪些预算单位的项目都没有满意度指标？
+    # en: Which budget units have no project with a 满意度指标 indicator?
+    # param ?name (string, default: none): what the parameter narrows
+    # column ?unitName: the unit's name as printed in the table
+    # terms: pk:UnitBudget, pk:level1Category
+    # note: anything else worth knowing
+    #   (a line indented by two or more spaces continues the item above)
+
+Parameters are bound as RDF terms, never pasted as text: each declared
+parameter has one placeholder line ``VALUES ?name { … }`` in the query, and
+:func:`bind` replaces what is between its braces with the N-Triples form of an
+RDF term built by pyoxigraph (which escapes quotes, backslashes and line
+breaks). A value with quotes, braces or ``#`` therefore stays inside one
+literal. The one exception is a ``limit`` parameter: SPARQL has no variable
+LIMIT, so the query's ``LIMIT n`` line gets a number parsed by :func:`int`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import assets
+
+#: Kinds of parameter and the RDF term each becomes.
+KINDS = ("string", "iri", "integer", "decimal", "limit")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+_FIELD = re.compile(r"^#\s?(?P<key>title|zh|en|terms|note|param|column)\b\s*(?P<rest>.*)$")
+_CONTINUATION = re.compile(r"^#\s{2,}(?P<text>\S.*)$")
+_PARAM = re.compile(
+    r"^\?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>[a-z]+),\s*default:\s*(?P<default>[^)]*)\)\s*:\s*(?P<doc>.*)$"
+)
+_COLUMN = re.compile(r"^\?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<doc>.*)$")
+_LIMIT = re.compile(r"^(?P<head>\s*LIMIT\s+)(?P<value>\d+)(?P<tail>\s*)$", re.M | re.I)
+
+
+class QueryError(ValueError):
+    """A saved query or its parameters cannot be used as given."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a saved query; ``default`` None means "unbound" (no narrowing)."""
+
+    name: str
+    kind: str
+    default: str | None
+    doc: str
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A query with the contract its header states."""
+
+    name: str
+    text: str
+    title: str = ""
+    zh: str = ""
+    en: str = ""
+    terms: str = ""
+    notes: tuple[str, ...] = ()
+    params: tuple[Param, ...] = ()
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        known = ", ".join(p.name for p in self.params) or "none"
+        raise QueryError(f"query {self.name!r} has no parameter {name!r} (its parameters: {known})")
+
+
+# -- the catalogue -------------------------------------------------------------
+
+
+def names() -> list[str]:
+    """Names of the bundled queries, sorted."""
+    return [n[: -len(".rq")] for n in assets.list_assets("queries", ".rq")]
+
+
+def catalogue() -> list[SavedQuery]:
+    """Every bundled query, parsed."""
+    return [load(n) for n in names()]
+
+
+def load(name_or_path: str | Path) -> SavedQuery:
+    """A bundled query by name, or any ``.rq`` file by path."""
+    text_name = str(name_or_path)
+    if text_name.endswith(".rq") or "/" in text_name or "\\" in text_name:
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise QueryError(f"{path}: no such query file")
+        return parse(path.stem, path.read_text(encoding="utf-8"))
+    if text_name not in names():
+        raise QueryError(f"no saved query named {text_name!r}; 'perfkg queries' lists them")
+    return parse(text_name, assets.read_text("queries", f"{text_name}.rq"))
+
+
+# -- the header ----------------------------------------------------------------
+
+
+def parse(name: str, text: str) -> SavedQuery:
+    """Read the header comment of a query file into its contract."""
+    items: list[list[str]] = []  # [key, text] in order, continuations appended
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        if (cont := _CONTINUATION.match(line)) and items:
+            items[-1][1] += " " + cont["text"].strip()
+        elif m := _FIELD.match(line):
+            rest = m["rest"]
+            items.append([m["key"], rest[1:].strip() if rest.startswith(":") else rest.strip()])
+    fields: dict[str, str] = {}
+    notes, params, columns = [], [], []
+    for key, value in items:
+        if key == "param":
+            params.append(_param(name, value))
+        elif key == "column":
+            columns.append(_column(name, value))
+        elif key == "note":
+            notes.append(value)
+        else:
+            fields[key] = value
+    return SavedQuery(
+        name=name, text=text, title=fields.get("title", ""), zh=fields.get("zh", ""), en=fields.get("en", ""),
+        terms=fields.get("terms", ""), notes=tuple(notes), params=tuple(params), columns=tuple(columns),
+    )  # fmt: skip
+
+
+def _param(query: str, text: str) -> Param:
+    m = _PARAM.match(text)
+    if not m or m["kind"] not in KINDS:
+        raise QueryError(
+            f"query {query!r}: bad parameter line {text!r}; "
+            f"expected '?name (KIND, default: VALUE): what it does' with KIND one of {', '.join(KINDS)}"
+        )
+    default = m["default"].strip()
+    return Param(m["name"], m["kind"], None if default == "none" else default, m["doc"].strip())
+
+
+def _column(query: str, text: str) -> Column:
+    m = _COLUMN.match(text)
+    if not m:
+        raise QueryError(f"query {query!r}: bad column line {text!r}; expected '?name: what it holds'")
+    return Column(m["name"], m["doc"].strip())
+
+
+# -- binding -------------------------------------------------------------------
+
+
+def term(kind: str, value: str) -> str:
+    """The SPARQL (N-Triples) syntax of the RDF term a parameter value stands for.
+
+    pyoxigraph builds the term and writes it, escaping what must be escaped;
+    nothing of the value reaches the query unescaped.
+    """
+    if kind == "string":
+        return str(ox.Literal(value))
+    if kind == "iri":
+        try:
+            return str(ox.NamedNode(value))
+        except ValueError as err:
+            raise QueryError(f"{value!r} is not an IRI: {err}") from err
+    if kind == "integer":
+        return str(ox.Literal(str(_int(value)), datatype=ox.NamedNode(_XSD + "integer")))
+    if kind == "decimal":
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation as err:
+            raise QueryError(f"{value!r} is not a decimal number") from err
+        if not number.is_finite():
+            raise QueryError(f"{value!r} is not a decimal number")
+        return str(ox.Literal(format(number, "f"), datatype=ox.NamedNode(_XSD + "decimal")))
+    raise QueryError(f"a {kind} parameter has no RDF term")
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError as err:
+        raise QueryError(f"{value!r} is not a whole number") from err
+
+
+def _placeholder(name: str) -> re.Pattern[str]:
+    return re.compile(rf"^(?P<head>\s*VALUES\s+\?{name}\s*\{{)(?P<body>[^}}\n]*)(?P<tail>\}}\s*)$", re.M)
+
+
+def bind(query: SavedQuery, values: dict[str, str] | None = None) -> str:
+    """The query text with every parameter bound: the values given, else the defaults."""
+    values = dict(values or {})
+    for name in values:
+        query.param(name)  # raises on an unknown name
+    text = query.text
+    for param in query.params:
+        value = values.get(param.name, param.default)
+        if param.kind == "limit":
+            text = _bind_limit(query, text, param, value)
+            continue
+        body = " UNDEF " if value is None else f" {term(param.kind, value)} "
+        pattern = _placeholder(param.name)
+        if len(pattern.findall(text)) != 1:
+            raise QueryError(f"query {query.name!r}: parameter ?{param.name} needs exactly one line 'VALUES ?{param.name} {{ … }}'")
+        text = pattern.sub(lambda m: m["head"] + body + m["tail"], text)
+    return text
+
+
+def _bind_limit(query: SavedQuery, text: str, param: Param, value: str | None) -> str:
+    if len(_LIMIT.findall(text)) != 1:
+        raise QueryError(f"query {query.name!r}: limit parameter ?{param.name} needs exactly one line 'LIMIT n'")
+    if value is None:
+        return text
+    number = _int(value)
+    if number < 0:
+        raise QueryError(f"?{param.name} must be 0 or more, not {number}")
+    return _LIMIT.sub(lambda m: f"{m['head']}{number}{m['tail']}", text)
+
+
+def parse_assignments(pairs: list[str]) -> dict[str, str]:
+    """``KEY=VALUE`` strings from the command line into a dict (the value may hold ``=``)."""
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip().lstrip("?")
+        if not sep or not key:
+            raise QueryError(f"--param {pair!r}: expected KEY=VALUE")
+        values[key] = value
+    return values

@@ -1,0 +1,304 @@
+"""Run a SPARQL SELECT on a backend and write the answer in a chosen format.
+
+Backends, all seeing the union of the named graphs as their default graph
+(each table is its own named graph, so a query without ``GRAPH`` sees them all):
+
+* :class:`OxigraphBackend` — a pyoxigraph ``Store``: in memory (``--data``)
+  or the embedded on-disk store (``--store``);
+* :class:`RdflibBackend` — an rdflib ``Dataset`` (memory, or Oxigraph through
+  oxrdflib), opened with ``default_union=True``;
+* :class:`EndpointBackend` — any SPARQL 1.1 endpoint through SPARQLWrapper.
+  The server must itself treat its default graph as the union (Oxigraph:
+  ``--union-default-graph``; Fuseki: ``tdb2:unionDefaultGraph true``).
+
+Every backend returns a :class:`Result` of :class:`Term` values, the SPARQL 1.1
+JSON results model, so the writers never see engine-specific objects.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+import rdflib
+
+from .vocab import DEFAULT_BASE, PREFIXES
+
+
+class QueryRunError(ValueError):
+    """The backend could not run the query (syntax, unreachable endpoint, not a SELECT)."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """An RDF term as in the SPARQL 1.1 JSON results: type ``uri``, ``literal`` or ``bnode``."""
+
+    type: str
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+    def as_json(self) -> dict[str, str]:
+        out = {"type": self.type, "value": self.value}
+        if self.lang:
+            out["xml:lang"] = self.lang
+        elif self.datatype and self.datatype != _XSD_STRING:
+            out["datatype"] = self.datatype
+        return out
+
+    def ntriples(self) -> str:
+        """The term in N-Triples/Turtle syntax (as the SPARQL TSV format wants it)."""
+        if self.type == "uri":
+            return str(ox.NamedNode(self.value))
+        if self.type == "bnode":
+            return f"_:{self.value}"
+        if self.lang:
+            return str(ox.Literal(self.value, language=self.lang))
+        if self.datatype and self.datatype != _XSD_STRING:
+            return str(ox.Literal(self.value, datatype=ox.NamedNode(self.datatype)))
+        return str(ox.Literal(self.value))
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+@dataclass
+class Result:
+    """The variables of a SELECT and its rows (None for an unbound cell)."""
+
+    variables: list[str]
+    rows: list[tuple[Term | None, ...]]
+
+
+class Backend(Protocol):
+    def select(self, query: str) -> Result: ...
+
+
+# -- backends --------------------------------------------------------------------
+
+
+class OxigraphBackend:
+    """A pyoxigraph store, queried with its union of graphs as the default graph."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def select(self, query: str) -> Result:
+        try:
+            solutions = self.store.query(query, use_default_graph_as_union=True)
+        except SyntaxError as err:
+            raise QueryRunError(f"the query does not parse: {err}") from err
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryRunError("only SELECT queries can be run and printed")
+        variables = [v.value for v in solutions.variables]
+        rows = [tuple(_from_ox(s[v]) for v in variables) for s in solutions]
+        return Result(variables, rows)
+
+
+def _from_ox(term: object) -> Term | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return Term("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    if isinstance(term, ox.Literal):
+        return Term("literal", term.value, term.datatype.value, term.language)
+    raise QueryRunError(f"unsupported term in a result: {term!r}")
+
+
+class RdflibBackend:
+    """An rdflib Dataset; it must have been opened with ``default_union=True``."""
+
+    def __init__(self, dataset: rdflib.Dataset) -> None:
+        self.dataset = dataset
+
+    def select(self, query: str) -> Result:
+        try:
+            result = self.dataset.query(query)
+        except Exception as err:  # rdflib raises pyparsing's ParseException and others
+            raise QueryRunError(f"rdflib could not run the query: {err}") from err
+        if result.type != "SELECT":
+            raise QueryRunError("only SELECT queries can be run and printed")
+        variables = [str(v) for v in result.vars]
+        rows = [tuple(_from_rdflib(row[i]) for i in range(len(variables))) for row in result]
+        return Result(variables, rows)
+
+
+def _from_rdflib(term: object) -> Term | None:
+    if term is None:
+        return None
+    if isinstance(term, rdflib.URIRef):
+        return Term("uri", str(term))
+    if isinstance(term, rdflib.BNode):
+        return Term("bnode", str(term))
+    if isinstance(term, rdflib.Literal):
+        datatype = str(term.datatype) if term.datatype else (None if term.language else _XSD_STRING)
+        return Term("literal", str(term), datatype, term.language)
+    raise QueryRunError(f"unsupported term in a result: {term!r}")
+
+
+class EndpointBackend:
+    """A SPARQL 1.1 endpoint over HTTP, through SPARQLWrapper, asking for JSON results."""
+
+    def __init__(self, url: str, timeout: float = 300) -> None:
+        self.url = url
+        self.timeout = timeout
+
+    def select(self, query: str) -> Result:
+        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+        client = SPARQLWrapper(self.url)
+        client.setMethod(POST)
+        client.setTimeout(int(self.timeout))
+        client.setQuery(query)
+        client.setReturnFormat(JSON)
+        try:
+            data = client.queryAndConvert()
+        except Exception as err:  # URLError, HTTPError, SPARQLWrapper's own exceptions
+            raise QueryRunError(f"{self.url}: {_first_line(err)}") from err
+        if not isinstance(data, dict) or "head" not in data or "results" not in data:
+            raise QueryRunError(f"{self.url}: the answer is not a SPARQL SELECT result")
+        variables = list(data["head"].get("vars", []))
+        rows = [tuple(_from_json(b.get(v)) for v in variables) for b in data["results"]["bindings"]]
+        return Result(variables, rows)
+
+
+def _first_line(err: Exception) -> str:
+    text = str(err).strip() or type(err).__name__
+    return text.splitlines()[0]
+
+
+def _from_json(binding: dict | None) -> Term | None:
+    if binding is None:
+        return None
+    kind = binding["type"]
+    if kind == "typed-literal":  # SPARQL 1.0 servers (older Virtuoso)
+        kind = "literal"
+    lang = binding.get("xml:lang")
+    datatype = binding.get("datatype") or (None if lang else _XSD_STRING)
+    return Term(kind, binding["value"], datatype if kind == "literal" else None, lang)
+
+
+# -- opening backends --------------------------------------------------------------
+
+
+def store_backend(path: str | Path) -> OxigraphBackend:
+    """The embedded on-disk store, opened read-only so a running loader is not disturbed."""
+    from .store import open_store
+
+    if not Path(path).is_dir():
+        raise QueryRunError(f"no store at {path}: load one first ('perfkg load TABLE…'), or query files with --data")
+    return OxigraphBackend(open_store(path, read_only=True))
+
+
+def data_backend(paths: Sequence[str | Path], base: str = DEFAULT_BASE) -> OxigraphBackend:
+    """Graph files or source tables read into memory for a one-off query."""
+    from .convert import graph_of
+
+    return OxigraphBackend(graph_of(paths, base))
+
+
+def rdflib_dataset(paths: Sequence[str | Path]) -> rdflib.Dataset:
+    """An in-memory rdflib Dataset of RDF files, the default graph being their union."""
+    from .serialize import guess_format
+
+    dataset = rdflib.Dataset(default_union=True)
+    for path in paths:
+        fmt = guess_format(str(path))
+        rdflib_format = {"nq": "nquads", "nt": "nt", "trig": "trig", "turtle": "turtle", "json-ld": "json-ld", "xml": "xml"}
+        if fmt not in rdflib_format:
+            raise ValueError(f"{path}: cannot tell the RDF format from the file name")
+        dataset.parse(str(path), format=rdflib_format[fmt])
+    return dataset
+
+
+# -- writers -------------------------------------------------------------------------
+
+
+def display(term: Term | None, *, compact: bool = True) -> str:
+    """A cell for people: a literal's text, an IRI shortened by the known prefixes."""
+    if term is None:
+        return ""
+    if term.type == "uri" and compact:
+        for prefix, namespace in PREFIXES.items():
+            if term.value.startswith(namespace) and len(term.value) > len(namespace):
+                return f"{prefix}:{term.value[len(namespace):]}"
+        return term.value
+    if term.type == "bnode":
+        return f"_:{term.value}"
+    return term.value
+
+
+def write_csv(result: Result) -> str:
+    """SPARQL 1.1 CSV results: RFC 4180, CRLF, a header of variable names, plain values."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([display(t, compact=False) for t in row])
+    return out.getvalue()
+
+
+def write_tsv(result: Result) -> str:
+    """SPARQL 1.1 TSV results: ``?var`` header, terms in N-Triples syntax, LF."""
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    for row in result.rows:
+        lines.append("\t".join("" if t is None else t.ntriples() for t in row))
+    return "\n".join(lines) + "\n"
+
+
+def write_json(result: Result) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+    bindings = [{v: t.as_json() for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1) + "\n"
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _clean(text: str) -> str:
+    return text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+
+
+def write_table(result: Result) -> str:
+    """An aligned text table for the terminal, with the row count at the end."""
+    cells = [[_clean(display(t)) for t in row] for row in result.rows]
+    widths = [max([_width(v)] + [_width(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths)).rstrip()
+
+    out = [line(result.variables), line(["-" * w for w in widths])]
+    out += [line(r) for r in cells]
+    out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def write_markdown(result: Result) -> str:
+    """A GitHub-flavoured Markdown table (``|`` escaped)."""
+
+    def cell(text: str) -> str:
+        return _clean(text).replace("\\", "\\\\").replace("|", "\\|")
+
+    out = ["| " + " | ".join(result.variables) + " |", "|" + "---|" * len(result.variables)]
+    out += ["| " + " | ".join(cell(display(t)) for t in row) + " |" for row in result.rows]
+    return "\n".join(out) + "\n"
+
+
+WRITERS: dict[str, Callable[[Result], str]] = {
+    "table": write_table,
+    "csv": write_csv,
+    "tsv": write_tsv,
+    "json": write_json,
+    "md": write_markdown,
+}
