@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -245,9 +246,9 @@ QUALITATIVE_TERMS: frozenset[str] = frozenset(
 # --------------------------------------------------------------------------- #
 
 
-def _alternation(words: object) -> str:
+def _alternation(words: Iterable[str]) -> str:
     """A regex alternation that prefers the longest word (不少于 before 少于)."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))  # type: ignore[arg-type]
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 # One character in, one character out: positions in the folded text are
@@ -479,9 +480,10 @@ _AVAILABILITY = re.compile(
 )
 
 # Dates. The year is 19xx/20xx so that a count such as "3000年" is no date.
-_YEAR = r"(?P<y>(?:19|20)[0-9]{2})"
-_MONTH = r"(?P<m>[0-9]{1,2})"
-_DAY = r"(?P<d>[0-9]{1,2})"
+# The lookarounds keep a date out of a longer number ("12000年" holds no 2000年).
+_YEAR = r"(?<![0-9.,])(?P<y>(?:19|20)[0-9]{2})"
+_MONTH = r"(?<![0-9.,])(?P<m>[0-9]{1,2})"
+_DAY = r"(?P<d>[0-9]{1,2})(?![0-9])"
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern))
     for name, pattern in (
@@ -501,7 +503,7 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 _DEADLINE_BEFORE = re.compile(rf"{_WS}(?P<word>之前|以前|前|为止|止)")
 _DEADLINE_PREFIX = re.compile(rf"(?P<word>截至|截止到|截止|不晚于|最迟|于|在|到){_WS}$")
-_YEAR_END_ONLY = re.compile(rf"^{_WS}(?P<pre>每年)?{_WS}(?:年底|年末)(?P<before>前|之前|以前)?(?P<rest>完成)?{_WS}$")
+_YEAR_END_ONLY = re.compile(rf"^{_WS}(?:每年)?{_WS}(?:年底|年末)(?P<before>前|之前|以前)?(?P<rest>完成)?{_WS}$")
 
 # --------------------------------------------------------------------------- #
 # Small helpers
