@@ -182,3 +182,15 @@ def test_indicator_targets_across_years(merged):
         for r in rows if r["changed"].value == "true"
     ]
     assert changed == [("市就业补助资金（越秀区）", "城镇新增就业人数", "2024", "1.85万人", "2025", "1.9万人")]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [({"fromYear": "2024", "toYear": "2025"}, 1254), ({"fromYear": "2025"}, 0), ({"toYear": "2024"}, 0)],
+    ids=["2024-to-2025", "from-2025", "to-2024"],
+)
+def test_indicator_targets_across_years_parameters(merged, values, expected):
+    from converter import catalog
+
+    text = catalog.bind(catalog.load("indicator-targets-across-years"), values)
+    assert len(list(merged.query(text, use_default_graph_as_union=True))) == expected

@@ -182,3 +182,28 @@ def test_repeated_code_is_refused():
     place = Place("越秀区", "Yuexiu District", "440104", "440100")
     with pytest.raises(GazetteerError, match="twice"):
         Gazetteer([place, place])
+
+
+# -- the federated query, offline -----------------------------------------------------
+
+
+def test_districts_with_wikidata_query_parses_and_declares_its_columns():
+    from rdflib.plugins.sparql import prepareQuery
+
+    from converter import assets, catalog
+
+    saved = catalog.load("districts-with-wikidata")
+    prepared = prepareQuery(assets.read_text("queries", "districts-with-wikidata.rq"))
+    assert [str(v) for v in prepared.algebra["PV"]] == [c.name for c in saved.columns]
+    assert "SERVICE SILENT <https://query.wikidata.org/sparql>" in saved.text
+    assert "wdt:P442" in saved.text
+
+
+def test_districts_with_wikidata_query_runs_offline_on_the_local_places(store):
+    """Oxigraph here has no network: SERVICE SILENT leaves ?item unbound, the local part stands."""
+    from converter import assets
+
+    rows = list(store.query(assets.read_text("queries", "districts-with-wikidata.rq"), use_default_graph_as_union=True))
+    assert [(r["code"].value, r["name"].value) for r in rows] == sorted(
+        [("440100", "广州市")] + [(code, name) for name, code in CODES.items()]
+    )
