@@ -1,0 +1,17 @@
+# 合计 and its 财政拨款 raised by 1.00: the row adds up, the units do not.
+# severity: Violation
+# focus: table/d/2024/total
+PREFIX pk: <https://w3id.org/perfkg/ontology#>
+PREFIX pk-cat: <https://w3id.org/perfkg/category/>
+PREFIX pk-fund: <https://w3id.org/perfkg/funding-source/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX qudt: <http://qudt.org/schema/qudt/>
+PREFIX : <https://w3id.org/perfkg/id/>
+
+DELETE DATA { :table\/d\/2024\/total pk:totalAmount "12.50"^^xsd:decimal . :table\/d\/2024\/total\/funding\/fiscal-appropriation pk:amount "10.00"^^xsd:decimal . } ;
+INSERT DATA { :table\/d\/2024\/total pk:totalAmount "13.50"^^xsd:decimal . :table\/d\/2024\/total\/funding\/fiscal-appropriation pk:amount "11.00"^^xsd:decimal . }
