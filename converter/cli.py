@@ -64,12 +64,11 @@ def report_problems(conversion: Conversion, *, quiet_info: bool = True) -> tuple
 def _summarise_tables(conversion: Conversion) -> None:
     """One line per source file that needed care: its encoding, rows converted and skipped."""
     for table in conversion.tables:
-        rows = sum(1 + len(u.projects) for d in table.departments for u in d.units)
-        rows += sum(d.total is not None for d in table.departments)
-        skipped = sum(p.severity == "error" for p in table.all_problems())
+        rows = conversion.rows(table)
+        skipped = sum(p.severity == "error" for p in conversion.problems_of(table))
         if table.encoding != "utf-8" or skipped:
-            print(f"perfkg: {table.file}: read as {table.encoding}; {rows} row(s) converted, "
-                  f"{skipped} error(s) (rows or values skipped, their text kept as pk:Anomaly)", file=sys.stderr)
+            lost = f"; {skipped} row(s) or value(s) skipped, their text kept as pk:Anomaly/pk:sourceRow" if skipped else ""
+            print(f"perfkg: {table.file}: read as {table.encoding}; {rows} row(s) converted{lost}", file=sys.stderr)
 
 
 def _encoding(value: str) -> str:
@@ -83,15 +82,39 @@ def _encoding(value: str) -> str:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    if not getattr(args, "validate", False) and not (args.strict and args.output is None):
+        return _convert_streaming(args)
     conversion = read_tables(args.inputs, args.encoding)
     warnings, errors = report_problems(conversion)
     _summarise_tables(conversion)
     if args.strict and (warnings or errors):
         _err("--strict: problems found in the source; nothing written")
         return EXIT_NEGATIVE
-    if args.validate and not _validated_before_writing(conversion, args):
+    write, conforms = _validate_before_writing(conversion, args) if args.validate else (True, True)
+    if not write:
         return EXIT_NEGATIVE
     write_graph(conversion, args.format, args.output, args.base, args.download_url)
+    if not conforms:  # --validate --force: written, but the verdict stays negative
+        return EXIT_NEGATIVE
+    return EXIT_SKIPPED if errors else EXIT_OK
+
+
+def _convert_streaming(args: argparse.Namespace) -> int:
+    """convert table by table, so memory stays flat (issue 9): the source's problems
+    are reported after writing, and --strict then drops the written file."""
+    from .convert import stream_graph
+
+    def keep(conversion: Conversion) -> bool:
+        return not (args.strict and any(p.severity in ("warning", "error") for p in conversion.problems))
+
+    conversion, written = stream_graph(
+        args.inputs, args.format, args.output, args.base, args.download_url, args.encoding, keep=keep
+    )
+    _warnings, errors = report_problems(conversion)
+    _summarise_tables(conversion)
+    if not written:
+        _err("--strict: problems found in the source; nothing written")
+        return EXIT_NEGATIVE
     return EXIT_SKIPPED if errors else EXIT_OK
 
 
@@ -112,6 +135,17 @@ def cmd_stats(args: argparse.Namespace) -> int:
     else:
         print(result.as_text())
     return EXIT_OK
+
+
+def cmd_parse_value(args: argparse.Namespace) -> int:
+    from .targets import parse_target
+
+    print(json.dumps(parse_target(args.text).as_dict(), ensure_ascii=False))
+    return EXIT_OK
+
+
+def _parse_value_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("text", help="a target text, e.g. '≥ 5万人次'")
 
 
 # -- parser ------------------------------------------------------------------
@@ -294,8 +328,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if report.conforms(args.fail_on) else EXIT_NEGATIVE
 
 
-def _validated_before_writing(conversion: Conversion, args: argparse.Namespace) -> bool:
-    """convert --validate: validate the graph about to be written; False when it must not be written."""
+def _validate_before_writing(conversion: Conversion, args: argparse.Namespace) -> tuple[bool, bool]:
+    """convert --validate: validate the graph about to be written; (may write, conforms)."""
     import pyoxigraph as ox
 
     from .convert import quads
@@ -308,20 +342,21 @@ def _validated_before_writing(conversion: Conversion, args: argparse.Namespace) 
     summary = f"{counts['Violation']} violation(s), {counts['Warning']} warning(s), {counts['Info']} info(s)"
     if report.conforms():
         print(f"perfkg: --validate: {summary}; conforms (details: perfkg validate)", file=sys.stderr)
-        return True
+        return True, True
     violations = Report(report.engine, [r for r in report.results if r.severity == "Violation"])
     sys.stderr.write(as_text(violations))
     if args.force:
         _err(f"--validate: {summary}; written anyway (--force)")
-        return True
+        return True, False
     _err(f"--validate: {summary}; nothing written (--force writes anyway)")
-    return False
+    return False, False
 
 
 COMMANDS: dict[str, Command] = {
     "convert": ("convert source tables to RDF", _convert_args, cmd_convert),
     "export-table": ("write the table back from its graph as TSV", _export_args, cmd_export_table),
     "stats": ("count departments, units, projects, indicators, anomalies", _stats_args, cmd_stats),
+    "parse-value": ("parse one target text and print it as JSON", _parse_value_args, cmd_parse_value),
     "validate": ("check a graph against the SHACL shapes and explain the results", _validate_args, cmd_validate),
     "queries": ("list the saved SPARQL queries", _queries_args, cmd_queries),
     "query": ("run a saved SPARQL query (or a .rq file) on the store, files or an endpoint", _query_args, cmd_query),

@@ -17,6 +17,7 @@ Layout of one table (``T`` = the table IRI)::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from itertools import chain
 from decimal import Decimal
@@ -31,6 +32,8 @@ from .dataset import REFERENCE_GRAPH, Provenance, counted, describe, period_trip
 from .iris import Minter
 from .places import Gazetteer, Place, place_triples
 from .records import Department, Indicator, Problem, Project, Row, Table, Target
+from .targets import TargetValue, is_known_qualitative
+from .units import unit_iri
 from .vocab import CAT, DCAT, DCTERMS, FUND, ORG, PK, PROV, RDF, RDFS, SKOS, XSD
 
 VOCABULARY_GRAPH = NamedNode("https://w3id.org/perfkg/vocabulary")
@@ -247,6 +250,8 @@ class GraphBuilder:
         yield indicator, prop, node
         yield node, RDF.type, PK.Target
         yield node, PK.targetText, _string(target.text)
+        if target.value is not None:
+            yield from target_value_triples(node, target.value)
 
     def _anomalies(self, node: NamedNode, problems: Iterable[Problem]) -> Iterator[tuple]:
         for index, problem in enumerate(problems, start=1):
@@ -259,6 +264,64 @@ class GraphBuilder:
             yield a, PK.sourceLine, _integer(problem.line)
             if problem.found:
                 yield a, PK.foundText, _string(problem.found)
+
+
+_KINDS = {
+    "quantity": PK.QuantityTarget, "range": PK.RangeTarget, "deadline": PK.DeadlineTarget,
+    "frequency": PK.FrequencyTarget, "formula": PK.FormulaTarget, "qualitative": PK.QualitativeTarget,
+}
+_COMPARATORS = {
+    ">=": PK.GreaterOrEqual, ">": PK.Greater, "<=": PK.LessOrEqual, "<": PK.Less, "=": PK.Equal, "~": PK.Approximately,
+}
+_TIME = "http://www.w3.org/2006/time#"
+_PERIODS = {
+    "hour": NamedNode(_TIME + "unitHour"), "day": NamedNode(_TIME + "unitDay"), "week": NamedNode(_TIME + "unitWeek"),
+    "month": NamedNode(_TIME + "unitMonth"), "quarter": PK.unitQuarter, "year": NamedNode(_TIME + "unitYear"),
+}
+_DECIMAL = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+
+
+def _number(value: str | None) -> Literal | None:
+    """An exact xsd:decimal for a number written in digits (thousands commas dropped), else None."""
+    if value is None:
+        return None
+    digits = value.replace(",", "")
+    return Literal(digits, datatype=XSD.decimal) if _DECIMAL.match(digits) else None
+
+
+def target_value_triples(node: NamedNode, value: TargetValue) -> Iterator[tuple]:
+    """What the target-value parser recognised, as triples on the target node.
+
+    The number "as written" goes to pk:numericValue only when written in
+    digits; Chinese numerals (``三级``) keep their text in pk:valueText, with
+    the number in pk:normalizedValue.
+    """
+    yield node, PK.targetKind, _KINDS[value.kind]
+    if value.kind == "qualitative":
+        yield node, PK.knownQualitative, Literal("true" if is_known_qualitative(value.text) else "false", datatype=XSD.boolean)
+    if value.comparator in _COMPARATORS:
+        yield node, PK.comparator, _COMPARATORS[value.comparator]
+    written = _number(value.value)
+    if written is not None:
+        yield node, PK.numericValue, written
+    elif value.value is not None:
+        yield node, PK.valueText, _string(value.value)
+    for prop, number in ((PK.normalizedValue, value.normalized), (PK.lowValue, value.low_normalized),
+                         (PK.highValue, value.high_normalized), (PK.perCount, value.per_count)):
+        if (literal := _number(number)) is not None:
+            yield node, prop, literal
+    if value.scale:
+        yield node, PK.scaleText, _string(value.scale)
+    if value.unit:
+        yield node, PK.unitText, _string(value.unit)
+        if (iri := unit_iri(value.unit)) is not None:
+            yield node, PK.unit, NamedNode(iri)
+    if value.deadline and value.deadline_datatype:
+        yield node, PK.deadline, Literal(value.deadline, datatype=XSD[value.deadline_datatype])
+    if value.per_period in _PERIODS:
+        yield node, PK.perPeriod, _PERIODS[value.per_period]
+    if value.qualifier:
+        yield node, PK.qualifier, _string(value.qualifier)
 
 
 def _problems_by_line(problems: Iterable[Problem]) -> dict[int, list[Problem]]:

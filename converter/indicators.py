@@ -24,6 +24,7 @@ import re
 import unicodedata
 
 from .records import Indicator, Problem, Target
+from .targets import parse_target
 
 #: The national framework of indicator categories (财政部 绩效指标体系): level-1
 #: codes and labels, and level-2 codes with their labels and parent. The SKOS
@@ -103,6 +104,11 @@ def parse_indicators(text: str, file: str, line: int) -> tuple[list[Indicator], 
     ]
 
 
+def _target(text: str) -> Target:
+    """A target with its parsed value (comparator, number, unit …)."""
+    return Target(text, parse_target(text))
+
+
 def _clip(text: str, size: int = 60) -> str:
     return text if len(text) <= size else text[:size] + "…"
 
@@ -177,8 +183,8 @@ def _parse_segment(number: int, segment: str, file: str, line: int) -> tuple[Ind
         level1_label=l1,
         level2_code=l2c,
         level2_label=l2,
-        period_target=Target(match["period"].strip()),
-        annual_target=Target(annual.strip()),
+        period_target=_target(match["period"].strip()),
+        annual_target=_target(annual.strip()),
         source_text=segment,
     )
     return indicator, problems
@@ -242,5 +248,5 @@ def _free_indicator(sequence: int, item: str, l2c: str) -> Indicator:
         period_target=None,
         annual_target=None,
         source_text=item,
-        stated_target=Target(target["target"].strip()) if target else None,
+        stated_target=_target(target["target"].strip()) if target else None,
     )

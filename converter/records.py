@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .targets import TargetValue
 
 #: The funding-source columns of the table, in source order, with the slug used
 #: in IRIs and in the SKOS scheme of the ontology.
@@ -78,9 +82,14 @@ class Amounts:
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """One target value as written (实施周期指标值 or 年度指标值)."""
+    """One target value as written (实施周期指标值 or 年度指标值), and its parse.
+
+    ``value`` is a :class:`converter.targets.TargetValue`; the text is always
+    kept, whatever the parse found.
+    """
 
     text: str
+    value: "TargetValue | None" = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,10 @@ class Stats:
     indicator_definitions: int = 0
     indicators_by_category: dict[str, int] = field(default_factory=dict)
     anomalies_by_code: dict[str, int] = field(default_factory=dict)
+    #: distinct target texts per kind (quantity, range, deadline, …)
+    target_texts_by_kind: dict[str, int] = field(default_factory=dict)
+    #: distinct target texts that fell to "qualitative" because no rule matched
+    unrecognized_targets: list[str] = field(default_factory=list)
     triples: int = 0
 
     def as_dict(self) -> dict:
@@ -39,6 +43,11 @@ class Stats:
         lines += [f"  {k}: {v}" for k, v in self.indicators_by_category.items()]
         lines.append("anomalies:")
         lines += [f"  {k}: {v}" for k, v in self.anomalies_by_code.items()] or ["  none"]
+        total = sum(self.target_texts_by_kind.values()) or 1
+        lines.append("distinct target texts by kind:")
+        lines += [f"  {k}: {v} ({100 * v / total:.1f}%)" for k, v in self.target_texts_by_kind.items()]
+        lines.append(f"target texts no rule recognised ({len(self.unrecognized_targets)}):")
+        lines += [f"  {t}" for t in self.unrecognized_targets]
         lines.append(f"triples: {self.triples}")
         return "\n".join(lines)
 
@@ -76,5 +85,20 @@ def stats(store: ox.Store) -> Stats:
     ):
         codes[row["code"].value] += 1
     s.anomalies_by_code = dict(sorted(codes.items()))
+    kinds = store.query(
+        _PREFIX
+        + """SELECT ?kind (COUNT(DISTINCT ?text) AS ?n) WHERE {
+          ?t pk:targetKind ?k ; pk:targetText ?text . BIND(LCASE(STRBEFORE(STRAFTER(STR(?k), "#"), "Target")) AS ?kind)
+        } GROUP BY ?kind ORDER BY DESC(?n) ?kind""",
+        use_default_graph_as_union=True,
+    )
+    s.target_texts_by_kind = {row["kind"].value: int(row["n"].value) for row in kinds}
+    s.unrecognized_targets = [
+        row["text"].value
+        for row in store.query(
+            _PREFIX + "SELECT DISTINCT ?text WHERE { ?t pk:knownQualitative false ; pk:targetText ?text } ORDER BY ?text",
+            use_default_graph_as_union=True,
+        )
+    ]
     s.triples = len(store)
     return s

@@ -64,7 +64,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["QUALITATIVE_TERMS", "TargetValue", "parse_target"]
+__all__ = ["QUALITATIVE_TERMS", "TargetValue", "is_known_qualitative", "parse_target"]
 
 
 # --------------------------------------------------------------------------- #
@@ -985,10 +985,21 @@ def _relative(text: str, s: str) -> TargetValue | None:
     )
 
 
+def is_known_qualitative(text: str) -> bool:
+    """True when the text is one of :data:`QUALITATIVE_TERMS` (width-folded, end punctuation off).
+
+    Separates the closed list of qualitative targets from the strings that fell
+    to "qualitative" only because no rule matched — the evidence for improving
+    the grammar.
+    """
+    core = _strip_end(text.translate(_FOLD)).strip(" \t")
+    return core in QUALITATIVE_TERMS or _strip_end(text).strip() in QUALITATIVE_TERMS
+
+
 def _parse(text: str) -> TargetValue:
     s = text.translate(_FOLD)
     core = _strip_end(s).strip(" \t")
-    if not core or core in QUALITATIVE_TERMS or _strip_end(text).strip() in QUALITATIVE_TERMS:
+    if not core or is_known_qualitative(text):
         return _qualitative(text)
     if found := _deadline(text, s):
         return found

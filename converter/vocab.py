@@ -14,6 +14,9 @@ PREFIXES: dict[str, str] = {
     "pk": PK_NS,
     "pk-cat": CATEGORY_NS,
     "pk-fund": FUNDING_NS,
+    "pk-unit": "https://w3id.org/perfkg/unit/",
+    "unit": "http://qudt.org/vocab/unit/",
+    "time": "http://www.w3.org/2006/time#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
@@ -36,7 +39,12 @@ class _Namespace:
         self._base = base
 
     def __getattr__(self, name: str) -> NamedNode:
-        return NamedNode(self._base + name)
+        # Cached as an instance attribute, so the next ``PK.Project`` is a plain
+        # attribute read: the builder asks for terms once per triple, and
+        # making a new NamedNode each time cost ~10 % of a conversion.
+        node = NamedNode(self._base + name)
+        setattr(self, name, node)
+        return node
 
     def __getitem__(self, name: str) -> NamedNode:
         return NamedNode(self._base + name)
