@@ -59,6 +59,12 @@ def triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
 
 def write(quads: Iterable[ox.Quad], fmt: str, output: BinaryIO) -> None:
     """Serialize quads (or their triples) to a binary stream."""
+    if fmt == "json-ld":
+        # Compacted with the published context, one object per named graph (converter/jsonld.py).
+        from .jsonld import write as write_jsonld
+
+        write_jsonld(quads, output)
+        return
     rdf_format = FORMATS[fmt]
     stream: Iterable = quads if fmt in QUAD_FORMATS else triples(quads)
     prefixes = PREFIXES if fmt in {"turtle", "trig", "xml", "json-ld"} else None

@@ -194,3 +194,51 @@ def test_indicator_targets_across_years_parameters(merged, values, expected):
 
     text = catalog.bind(catalog.load("indicator-targets-across-years"), values)
     assert len(list(merged.query(text, use_default_graph_as_union=True))) == expected
+
+
+# -- exports for linking: JSON-LD with the published context ---------------------------
+
+
+@pytest.fixture(scope="module")
+def jsonld(source_path, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("jsonld") / "g.jsonld"
+    assert main(["convert", str(source_path), "--format", "json-ld", "-o", str(path)]) == 0
+    return path
+
+
+def test_jsonld_gives_back_the_nquads_exactly(jsonld, dumps):
+    """Graph names included: a JSON-LD processor (Oxigraph's) reads the same quads as the N-Quads dump."""
+    assert set(ox.parse(path=str(jsonld), format=ox.RdfFormat.JSON_LD)) == set(ox.parse(path=str(dumps[0]), format=ox.RdfFormat.N_QUADS))
+
+
+def test_jsonld_reads_the_same_in_rdflib(jsonld, dumps):
+    import rdflib
+
+    dataset = rdflib.Dataset()
+    dataset.parse(str(jsonld), format="json-ld")
+    text = dataset.serialize(format="nquads")
+    assert set(ox.parse(text, format=ox.RdfFormat.N_QUADS)) == set(ox.parse(path=str(dumps[0]), format=ox.RdfFormat.N_QUADS))
+
+
+def test_jsonld_embeds_the_published_context(jsonld):
+    import json
+
+    published = json.loads(assets.read_text("ontology", "context.jsonld"))
+    assert json.loads(jsonld.read_text(encoding="utf-8"))["@context"] == published["@context"]
+
+
+def test_jsonld_reads_as_plain_json(jsonld, source_lines):
+    """A project as a JSON user sees it; figures from source line 12 (cut -f1,2 and its six numbered indicators)."""
+    import json
+
+    document = json.loads(jsonld.read_text(encoding="utf-8"))
+    tables = {graph["id"]: graph["@graph"] for graph in document["@graph"]}
+    name, total = source_lines[12].split("\t")[:2]
+    (project,) = [n for n in tables[TABLE_2024] if n.get("type") == "Project" and n["label"] == {"zh": name}]
+    assert project["spatial"] == "place:440104"
+    assert project["totalAmount"] == total.replace(",", "")
+    assert project["sourceLine"] == "12"
+    assert len(project["indicator"]) == 6
+    (place,) = [n for n in tables["https://w3id.org/perfkg/reference"] if n["id"] == "place:440104"]
+    assert place["label"] == {"zh": "越秀区", "en": "Yuexiu District"}
+    assert place["divisionCode"] == "440104"
