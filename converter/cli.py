@@ -148,6 +148,28 @@ def _parse_value_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("text", help="a target text, e.g. '≥ 5万人次'")
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .pipeline import build
+
+    report = build(args.inputs, args.out, args.store, base=args.base, engine=args.engine, say=print)
+    if not report.conforms:
+        return EXIT_NEGATIVE
+    print(f"done: perfkg query units-without-satisfaction-indicator --store {args.store} --format csv")
+    return EXIT_OK
+
+
+def _build_args(p: argparse.ArgumentParser) -> None:
+    from .pipeline import DEFAULT_OUT
+    from .store import DEFAULT_STORE
+    from .validate import DEFAULT_ENGINE, ENGINES
+
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="source table(s)")
+    p.add_argument("--out", default=DEFAULT_OUT, help=f"folder for the graph, the validation report and the answers (default {DEFAULT_OUT})")
+    p.add_argument("--store", default=DEFAULT_STORE, help=f"embedded store folder (default {DEFAULT_STORE})")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=f"SHACL engine (default {DEFAULT_ENGINE})")
+    _add_base(p)
+
+
 # -- parser ------------------------------------------------------------------
 
 
@@ -352,7 +374,107 @@ def _validate_before_writing(conversion: Conversion, args: argparse.Namespace) -
     return False, False
 
 
+# -- triple stores (perfkg load, serve, store info/drop) ------------------------------
+
+
+def _add_store(parser: argparse.ArgumentParser) -> None:
+    from .store import DEFAULT_STORE
+
+    parser.add_argument("--store", metavar="DIR", default=None, help=f"the embedded Oxigraph store folder (default ./{DEFAULT_STORE})")
+
+
+def _load_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="source tables (.txt/.tsv) or RDF files (.nq, .trig, .nt, .ttl)")
+    _add_store(p)
+    p.add_argument(
+        "--endpoint", metavar="URL",
+        help="upload to a SPARQL 1.1 server instead (Graph Store Protocol, SPARQL Update as fallback); "
+        "credentials from PERFKG_ENDPOINT_USER/PERFKG_ENDPOINT_PASSWORD or PERFKG_ENDPOINT_TOKEN",
+    )  # fmt: skip
+    p.add_argument("--update-endpoint", metavar="URL", help="the server's SPARQL Update URL, when it cannot be derived from --endpoint")
+    p.add_argument("--graph-store", metavar="URL", help="the server's Graph Store Protocol URL, when it cannot be derived from --endpoint")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar (it is only drawn on a terminal anyway)")
+    _add_base(p)
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """Read and check every input, then load them all into the store (or server), or nothing."""
+    from .store import DEFAULT_STORE, load_documents, prepare
+
+    if args.endpoint and args.store:
+        raise UsageError("give --store or --endpoint, not both")
+    if (args.update_endpoint or args.graph_store) and not args.endpoint:
+        raise UsageError("--update-endpoint and --graph-store go with --endpoint")
+    documents = prepare(args.inputs, args.base)
+    report_problems(Conversion([d.table for d in documents if d.table is not None]))
+    progress = False if args.quiet else None
+    try:
+        if args.endpoint:
+            from .endpoint import upload
+
+            for done in upload(args.endpoint, documents, update=args.update_endpoint, graph_store=args.graph_store,
+                               progress=progress):  # fmt: skip
+                print(f"{done.method:6} <{done.graph}>  {done.triples:,} triples")
+            return EXIT_OK
+        target = args.store or DEFAULT_STORE
+        for loaded in load_documents(target, documents, progress=progress):
+            for graph, count in loaded.graphs.items():
+                print(f"{loaded.document.path.name}: <{graph.value}>  {count:,} triples")
+        print(f"loaded into {target} (query it with 'perfkg query NAME --store {target}', serve it with 'perfkg serve')")
+    except KeyboardInterrupt:
+        _err("interrupted; the store is unchanged" if not args.endpoint else "interrupted; graphs already sent stay on the server")
+        return 130
+    return EXIT_OK
+
+
+def _serve_args(p: argparse.ArgumentParser) -> None:
+    from .server import DEFAULT_BIND
+
+    _add_store(p)
+    p.add_argument("--bind", default=DEFAULT_BIND, metavar="HOST:PORT", help=f"address to listen on (default {DEFAULT_BIND}, loopback only)")
+    p.add_argument("--read-only", action="store_true", help="refuse SPARQL Update and Graph Store writes")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .server import serve
+    from .store import DEFAULT_STORE
+
+    return serve(args.store or DEFAULT_STORE, args.bind, read_only=args.read_only)
+
+
+def _store_args(p: argparse.ArgumentParser) -> None:
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    info = actions.add_parser("info", help="list the named graphs, their triple counts and source documents")
+    _add_store(info)
+    info.add_argument("--format", choices=["text", "json"], default="text")
+    drop = actions.add_parser("drop", help="remove one named graph (a table) from the store")
+    drop.add_argument("graph", metavar="GRAPH", help="the graph's IRI, as 'perfkg store info' lists it")
+    _add_store(drop)
+
+
+def cmd_store(args: argparse.Namespace) -> int:
+    from .store import DEFAULT_STORE, drop_graph, graph_infos, open_existing
+
+    path = args.store or DEFAULT_STORE
+    store = open_existing(path)
+    if args.action == "drop":
+        count = drop_graph(store, args.graph)
+        print(f"dropped <{args.graph}> ({count:,} triples) from {path}")
+        return EXIT_OK
+    infos = graph_infos(store)
+    if args.format == "json":
+        print(json.dumps([{"graph": i.name, "triples": i.triples, "documents": [{"file": f, "identifier": h} for f, h in i.documents]}
+                          for i in infos], ensure_ascii=False, indent=2))  # fmt: skip
+        return EXIT_OK
+    print(f"{path}: {len(infos)} named graph(s), {sum(i.triples for i in infos):,} triples")
+    for i in infos:
+        source = "; ".join(f"{f} ({h[:19]}…)" for f, h in i.documents) or "-"
+        print(f"{i.triples:>10,}  <{i.name}>  {source}")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Command] = {
+    "build": ("the main job: convert, validate, load into the store, answer every saved query", _build_args, cmd_build),
     "convert": ("convert source tables to RDF", _convert_args, cmd_convert),
     "export-table": ("write the table back from its graph as TSV", _export_args, cmd_export_table),
     "stats": ("count departments, units, projects, indicators, anomalies", _stats_args, cmd_stats),
@@ -360,6 +482,9 @@ COMMANDS: dict[str, Command] = {
     "validate": ("check a graph against the SHACL shapes and explain the results", _validate_args, cmd_validate),
     "queries": ("list the saved SPARQL queries", _queries_args, cmd_queries),
     "query": ("run a saved SPARQL query (or a .rq file) on the store, files or an endpoint", _query_args, cmd_query),
+    "load": ("load tables or RDF files into the embedded store or a SPARQL server", _load_args, cmd_load),
+    "serve": ("serve the store over HTTP with Oxigraph's SPARQL server", _serve_args, cmd_serve),
+    "store": ("inspect the store (info) or remove a graph (drop)", _store_args, cmd_store),
 }
 
 

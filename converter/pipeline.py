@@ -1,0 +1,106 @@
+"""The main job, ``perfkg build``: convert, validate, load, answer the saved queries.
+
+It strings together the library's stages, each of which is usable alone:
+
+1. read the source tables (:mod:`converter.reader`) and write the graph as
+   Turtle and N-Quads into the output folder (:mod:`converter.convert`);
+2. validate it with the SHACL shapes (:mod:`converter.validate`) and write the
+   report; a graph with violations is not loaded;
+3. load the tables into the embedded Oxigraph store (:mod:`converter.store`),
+   replacing earlier loads of the same tables;
+4. run every saved query that needs no network (:mod:`converter.catalog`,
+   :mod:`converter.query`) on the store and write each answer as CSV.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import catalog, query, store, validate
+from .convert import read_tables, write_graph
+from .vocab import DEFAULT_BASE
+
+DEFAULT_OUT = "perfkg-out"
+
+
+@dataclass
+class BuildReport:
+    """What one build did; the CLI prints it."""
+
+    graph_files: list[Path] = field(default_factory=list)
+    problems: int = 0
+    validation: dict[str, int] = field(default_factory=dict)
+    loaded_graphs: int = 0
+    answers: dict[str, int] = field(default_factory=dict)  # query name → rows
+    skipped_queries: dict[str, str] = field(default_factory=dict)  # query name → why
+
+    @property
+    def conforms(self) -> bool:
+        return self.validation.get("Violation", 0) == 0
+
+
+def _needs_network(saved: catalog.SavedQuery) -> bool:
+    return "SERVICE" in saved.text.upper()
+
+
+def build(
+    inputs: Sequence[str | Path],
+    out: str | Path = DEFAULT_OUT,
+    store_dir: str | Path = store.DEFAULT_STORE,
+    *,
+    base: str = DEFAULT_BASE,
+    engine: str = validate.DEFAULT_ENGINE,
+    say: Callable[[str], None] = lambda _: None,
+) -> BuildReport:
+    """Run the whole job; ``say`` receives one line per step for the user."""
+    out = Path(out)
+    report = BuildReport()
+    conversion = read_tables(inputs)
+    report.problems = sum(p.severity != "info" for p in conversion.problems)
+    for problem in conversion.problems:
+        if problem.severity != "info":
+            say(f"{problem.severity}: {problem}")
+    for fmt, name in (("turtle", "graph.ttl"), ("nq", "graph.nq")):
+        write_graph(conversion, fmt, out / name, base)
+        report.graph_files.append(out / name)
+    say(f"converted {len(inputs)} file(s) → {out / 'graph.ttl'}, {out / 'graph.nq'}")
+
+    documents = store.prepare(inputs, base)
+    checked = validate.validate(_memory_store(out / "graph.nq"), engine)
+    report.validation = checked.counts()
+    (out / "validation.txt").write_text(validate.as_text(checked, limit=1000) + "\n", encoding="utf-8")
+    counts = ", ".join(f"{n} {s.lower()}(s)" for s, n in report.validation.items())
+    say(f"validated with {engine}: {counts} → {out / 'validation.txt'}")
+    if not report.conforms:
+        say("the graph has violations: not loaded (see the validation report)")
+        return report
+
+    loaded = store.load_documents(store_dir, documents)
+    report.loaded_graphs = sum(len(item.document.owned) for item in loaded)
+    say(f"loaded {report.loaded_graphs} table graph(s) into the store {store_dir}/")
+
+    _answer_queries(Path(store_dir), out / "queries", report, say)
+    return report
+
+
+def _memory_store(path: Path):
+    import pyoxigraph as ox
+
+    memory = ox.Store()
+    memory.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    return memory
+
+
+def _answer_queries(store_dir: Path, folder: Path, report: BuildReport, say: Callable[[str], None]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    backend = query.store_backend(store_dir)
+    for saved in catalog.catalogue():
+        if _needs_network(saved):
+            report.skipped_queries[saved.name] = "federated (needs the internet)"
+            continue
+        result = backend.select(catalog.bind(saved))
+        (folder / f"{saved.name}.csv").write_text(query.write_csv(result), encoding="utf-8")
+        report.answers[saved.name] = len(result.rows)
+    say(f"answered {len(report.answers)} saved queries → {folder}/ (perfkg query NAME --store {store_dir} to see one)")

@@ -1,0 +1,65 @@
+"""The README's main job, ``perfkg build``, end to end on the bundled table."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from converter.cli import main
+from converter.query import store_backend
+
+EXPECTED = Path(__file__).resolve().parent / "expected"
+
+
+@pytest.fixture(scope="module")
+def built(source_path, tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("build")
+    assert main(["build", str(source_path), "--out", str(root / "out"), "--store", str(root / "store")]) == 0
+    return root
+
+
+def test_graph_files_are_written_and_agree(built):
+    ttl = {(t.subject, t.predicate, t.object) for t in ox.parse(path=str(built / "out" / "graph.ttl"), format=ox.RdfFormat.TURTLE)}
+    nq = {(q.subject, q.predicate, q.object) for q in ox.parse(path=str(built / "out" / "graph.nq"), format=ox.RdfFormat.N_QUADS)}
+    assert ttl == nq
+    projects = {s for s, p, o in ttl if p.value.endswith("#type") and o.value.endswith("ontology#Project")}
+    assert len(projects) == 258  # awk count, see test_reader.py
+
+
+def test_validation_report_has_no_violation(built):
+    report = (built / "out" / "validation.txt").read_text(encoding="utf-8")
+    assert report.strip().splitlines()[-1].startswith("violations: 0, ")
+
+
+def test_store_holds_the_table_graph(built):
+    backend = store_backend(built / "store")
+    result = backend.select("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <https://w3id.org/perfkg/ontology#Project> }")
+    assert result.rows[0][0].value == "258"
+
+
+def _csv_column_values(path: Path, column: str) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [row[column] for row in csv.DictReader(handle)]
+
+
+def test_units_without_satisfaction_indicator_answer(built):
+    # sed -n 247,271p data/… | grep -c 满意度指标 → 0: the employment centre's 9 projects have none
+    answer = built / "out" / "queries" / "units-without-satisfaction-indicator.csv"
+    assert _csv_column_values(answer, "unitName") == ["广州市劳动就业服务管理中心"]
+    assert _csv_column_values(answer, "unitName") == _csv_column_values(EXPECTED / "units-without-satisfaction-indicator.csv", "unitName")
+
+
+def test_every_offline_saved_query_is_answered(built):
+    answered = {p.stem for p in (built / "out" / "queries").glob("*.csv")}
+    expected = {p.stem for p in EXPECTED.glob("*.csv")}
+    assert expected <= answered
+    assert "districts-with-wikidata" not in answered  # federated: needs the internet
+
+
+def test_the_query_command_prints_the_answer_as_csv(built, capsys):
+    assert main(["query", "units-without-satisfaction-indicator", "--store", str(built / "store"), "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("unit,unitName") and "广州市劳动就业服务管理中心" in lines[1] and len(lines) == 2
