@@ -42,6 +42,7 @@ _PARAM = re.compile(
     r"^\?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>[a-z]+),\s*default:\s*(?P<default>[^)]*)\)\s*:\s*(?P<doc>.*)$"
 )
 _COLUMN = re.compile(r"^\?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<doc>.*)$")
+_CODEPOINT_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})")
 _LIMIT = re.compile(r"^(?P<head>\s*LIMIT\s+)(?P<value>\d+)(?P<tail>\s*)$", re.M | re.I)
 
 
@@ -174,6 +175,10 @@ def term(kind: str, value: str) -> str:
     nothing of the value reaches the query unescaped.
     """
     if kind == "string":
+        if _CODEPOINT_ESCAPE.search(value):
+            # SPARQL decodes \uXXXX before parsing, and rdflib does so even after an
+            # escaped backslash: the value would not read back as itself there.
+            raise QueryError(f"{value!r}: a backslash followed by u/U and hex digits cannot be bound safely")
         return str(ox.Literal(value))
     if kind == "iri":
         try:

@@ -153,12 +153,16 @@ class EndpointBackend:
         self.timeout = timeout
 
     def select(self, query: str) -> Result:
-        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+        from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
 
         client = SPARQLWrapper(self.url)
         client.setMethod(POST)
         client.setTimeout(int(self.timeout))
         client.setQuery(query)
+        # SPARQLWrapper guesses the query form from the text, and its comment stripper
+        # misses every second line of a comment block: a header that says "drop" or
+        # "move" made it send a SELECT as an update. Only SELECT is run here.
+        client.queryType = SELECT
         client.setReturnFormat(JSON)
         try:
             data = client.queryAndConvert()
