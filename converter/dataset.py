@@ -206,13 +206,15 @@ def counted(t: NamedNode, triples: Iterable[tuple]) -> Iterator[tuple]:
     checks this against the store).
     """
     count = 0
-    used: set[str] = set()
+    terms: set[NamedNode] = set()  # predicates and classes: a few dozen, so namespaces are cut once each
+    rdf_type = RDF.type
     for triple in triples:
         count += 1
-        used.add(_namespace(triple[1].value))
-        if triple[1] == RDF.type and isinstance(triple[2], NamedNode):
-            used.add(_namespace(triple[2].value))
+        terms.add(triple[1])
+        if triple[1] == rdf_type and isinstance(triple[2], NamedNode):
+            terms.add(triple[2])
         yield triple
+    used = {_namespace(term.value) for term in terms}
     vocabularies = sorted((used | {PREFIXES["void"]}) & VOCABULARIES)
     for namespace in vocabularies:
         yield t, VOID.vocabulary, NamedNode(namespace)

@@ -56,6 +56,8 @@ class Context:
         self.document = document
         context = document["@context"]
         self.prefixes = {k: v for k, v in context.items() if isinstance(v, str) and v.endswith(("#", "/"))}
+        self._by_namespace = {v: k for k, v in sorted(self.prefixes.items(), reverse=True)}
+        self._choices: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self.classes = {self.expand(v): k for k, v in context.items() if isinstance(v, str) and k not in self.prefixes and not v.startswith("@")}
         self.terms: dict[str, list[_Term]] = {}
         for name, definition in context.items():
@@ -71,31 +73,40 @@ class Context:
         return self.prefixes[prefix] + rest if prefix in self.prefixes and not rest.startswith("//") else value
 
     def compact(self, iri: str) -> str:
-        """``prefix:rest`` for the longest matching prefix whose rest is a plain name, else the IRI."""
-        best = ""
-        for prefix, namespace in self.prefixes.items():
-            rest = iri[len(namespace):]
-            if iri.startswith(namespace) and rest and "/" not in rest and "#" not in rest and len(namespace) > len(self.prefixes.get(best, "")):
-                best = prefix
-        return f"{best}:{iri[len(self.prefixes[best]):]}" if best else iri
+        """``prefix:rest`` when the IRI's namespace (up to its last ``/`` or ``#``) is a prefix, else the IRI."""
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        prefix = self._by_namespace.get(iri[:cut])
+        return f"{prefix}:{iri[cut:]}" if prefix is not None and cut < len(iri) else iri
 
     def compact_type(self, iri: str) -> str:
         return self.classes.get(iri) or self.compact(iri)
 
     def key_and_value(self, predicate: str, obj: ox.NamedNode | ox.Literal | ox.BlankNode) -> tuple[str, Any, str | None]:
         """The key, the JSON value and the container (None, "@set" or "@language") for one triple's object."""
+        if isinstance(obj, ox.Literal):
+            shape = "@language" if obj.language else obj.datatype.value
+        else:
+            shape = "@id" if isinstance(obj, ox.NamedNode) else "@blank"
+        choice = self._choices.get((predicate, shape))
+        if choice is None:
+            choice = self._choices[(predicate, shape)] = self._choose(predicate, shape)
+        term, container = choice
+        if term is None:
+            return self.compact(predicate), self._expanded(obj), None
+        if container == "@language":
+            return term, (obj.language, obj.value), container
+        return term, self.compact(obj.value) if shape == "@id" else obj.value, container
+
+    def _choose(self, predicate: str, shape: str) -> tuple[str | None, str | None]:
+        """The term (and its container) that can carry objects of this shape, or (None, None)."""
         for term in self.terms.get(predicate, ()):
-            if isinstance(obj, ox.NamedNode) and term.datatype == "@id" and term.container != "@language":
-                return term.name, self.compact(obj.value), term.container
-            if isinstance(obj, ox.Literal):
-                datatype = obj.datatype.value
-                if term.container == "@language" and obj.language:
-                    return term.name, (obj.language, obj.value), "@language"
-                if term.container != "@language" and term.datatype is not None and term.datatype == datatype:
-                    return term.name, obj.value, term.container
-                if term.container != "@language" and term.datatype is None and datatype == XSD_STRING:
-                    return term.name, obj.value, term.container
-        return self.compact(predicate), self._expanded(obj), None
+            if shape == "@language" and term.container == "@language":
+                return term.name, "@language"
+            if term.container == "@language" or shape in ("@language", "@blank"):
+                continue
+            if term.datatype == shape or (term.datatype is None and shape == XSD_STRING):
+                return term.name, term.container
+        return None, None
 
     def _expanded(self, obj: ox.NamedNode | ox.Literal | ox.BlankNode) -> Any:
         if isinstance(obj, ox.NamedNode):
@@ -124,7 +135,9 @@ class _Graph:
 
     def add(self, quad: ox.Quad) -> None:
         subject = quad.subject.value if isinstance(quad.subject, ox.NamedNode) else f"_:{quad.subject.value}"
-        node = self.nodes.setdefault(subject, {"id": self.ctx.compact(subject) if not subject.startswith("_:") else subject})
+        node = self.nodes.get(subject)
+        if node is None:
+            node = self.nodes[subject] = {"id": subject if subject.startswith("_:") else self.ctx.compact(subject)}
         if quad.predicate.value == RDF_TYPE and isinstance(quad.object, ox.NamedNode):
             node.setdefault("type", []).append(self.ctx.compact_type(quad.object.value))
             return
