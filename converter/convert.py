@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from .dataset import Distribution, Provenance
 from .graph import GraphBuilder
 from .iris import Minter
-from .reader import read_table
+from .reader import iter_table, read_table
 from .records import Problem, Table
 from .serialize import write
 from .vocab import DEFAULT_BASE
@@ -30,15 +30,37 @@ class Conversion:
     """The tables read and the problems found in one conversion run."""
 
     tables: list[Table] = field(default_factory=list)
+    #: What a streamed conversion (:func:`stream_graph`) keeps of the rows it no
+    #: longer holds, by index in ``tables``: the problems found inside them
+    #: (indicator cells) and how many rows were converted.
+    row_problems: dict[int, list[Problem]] = field(default_factory=dict)
+    row_counts: dict[int, int] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[Problem]:
-        return [p for t in self.tables for p in t.all_problems()]
+        return [p for t in self.tables for p in self.problems_of(t)]
+
+    def problems_of(self, table: Table) -> list[Problem]:
+        """One file's problems by line, whether its rows are held or already streamed."""
+        extra = self.row_problems.get(self._index(table), [])
+        return sorted(table.all_problems() + extra, key=lambda p: (p.line, p.code)) if extra else table.all_problems()
+
+    def rows(self, table: Table) -> int:
+        """Rows converted from one file: 合计, unit and project rows, held or already streamed."""
+        held = sum(1 + len(u.projects) for d in table.departments for u in d.units)
+        held += sum(d.total is not None for d in table.departments)
+        return held + self.row_counts.get(self._index(table), 0)
+
+    def _index(self, table: Table) -> int:
+        return next((i for i, t in enumerate(self.tables) if t is table), -1)
 
 
-def read_tables(paths: Sequence[str | Path]) -> Conversion:
-    """Read every source file (raising :class:`~converter.reader.TableError` on unusable input)."""
-    return Conversion([read_table(p) for p in paths])
+def read_tables(paths: Sequence[str | Path], encoding: str | None = None) -> Conversion:
+    """Read every source file (raising :class:`~converter.reader.TableError` on unusable input).
+
+    ``encoding`` forces one codec for all files; by default each file's is detected.
+    """
+    return Conversion([read_table(p, encoding=encoding) for p in paths])
 
 
 def quads(conversion: Conversion, base: str = DEFAULT_BASE, distribution: Distribution | None = None) -> Iterator[ox.Quad]:
@@ -62,6 +84,82 @@ def write_graph(
         return
     with atomic_output(Path(output)) as stream:
         write(quads(conversion, base, distribution), fmt, stream)
+
+
+def stream_quads(
+    paths: Sequence[str | Path],
+    base: str = DEFAULT_BASE,
+    distribution: Distribution | None = None,
+    encoding: str | None = None,
+    conversion: Conversion | None = None,
+) -> Iterator[ox.Quad]:
+    """The quads of source files read table by table, holding one department's records at a time.
+
+    The same quads as :func:`quads` of :func:`read_tables` (a test checks it),
+    but a file of a thousand tables never sits in memory
+    (:func:`~converter.reader.iter_table`). ``conversion``, when given,
+    receives each file's summary as its tables go by: the file-level problems
+    in a table without departments, the row problems and row counts beside it.
+    """
+    builder = GraphBuilder(Minter(base), Provenance.current(distribution))
+    first = True
+    for path in paths:
+        index = -1
+        for part in iter_table(path, encoding=encoding):
+            yield from builder.quads(part, schemes=first)
+            first = False
+            if conversion is not None:
+                index = _summarise(conversion, index, part)
+
+
+def _summarise(conversion: Conversion, index: int, part: Table) -> int:
+    """Fold a written part into the conversion's summary of its file; return the file's index."""
+    if index < 0:
+        conversion.tables.append(Table(file=part.file, sha256=part.sha256, encoding=part.encoding))
+        index = len(conversion.tables) - 1
+    conversion.tables[index].problems.extend(part.problems)
+    conversion.row_problems.setdefault(index, []).extend(
+        p for d in part.departments for u in d.units for project in u.projects for p in project.problems
+    )
+    conversion.row_counts[index] = conversion.row_counts.get(index, 0) + Conversion([part]).rows(part)
+    return index
+
+
+class _Discarded(Exception):
+    """Raised inside :class:`atomic_output` to drop the temporary file."""
+
+
+def stream_graph(
+    paths: Sequence[str | Path],
+    fmt: str,
+    output: str | Path | None,
+    base: str = DEFAULT_BASE,
+    download_url: str | None = None,
+    encoding: str | None = None,
+    *,
+    keep: Callable[[Conversion], bool] | None = None,
+) -> tuple[Conversion, bool]:
+    """Convert source files straight to RDF, table by table, so memory stays flat as input grows.
+
+    The source's problems are known only at the end: ``keep`` is asked then,
+    and when it says no the file is not written (``--strict``). Standard
+    output cannot be taken back, so there ``keep`` is not asked. Returns the
+    conversion's summary and whether the output was written.
+    """
+    distribution = Distribution(fmt, download_url) if download_url else None
+    conversion = Conversion()
+    if output is None:
+        write(stream_quads(paths, base, distribution, encoding, conversion), fmt, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return conversion, True
+    try:
+        with atomic_output(Path(output)) as stream:
+            write(stream_quads(paths, base, distribution, encoding, conversion), fmt, stream)
+            if keep is not None and not keep(conversion):
+                raise _Discarded
+    except _Discarded:
+        return conversion, False
+    return conversion, True
 
 
 class atomic_output:

@@ -86,6 +86,10 @@ class GraphBuilder:
                 yield Quad(triple.subject, triple.predicate, triple.object, VOCABULARY_GRAPH)
         by_line = _problems_by_line(table.problems)
         for department in table.departments:
+            # Graphs come one after another and each describes its shared
+            # resources anew: forget the previous graph's, or the set grows
+            # with the input (~150 kB per table; issue 9, benchmarks/README.md).
+            self._described.clear()
             graph = NamedNode(self.minter.table(department.name, department.year))
             self._city = self.gazetteer.city_of(department.name)
             body = chain(self._department(table, department, graph, by_line), self._description(table, department, graph))

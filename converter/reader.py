@@ -24,13 +24,15 @@ no table at all raises :class:`TableError`.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .encoding import DecodeError, decode
+from .encoding import _CONTROLS, _SIGNATURES, DecodeError, check_encoding, decode
 from .indicators import parse_indicators
 from .records import FUNDING_SOURCES, Amounts, Department, Problem, Project, Row, Table, Unit
 
@@ -119,6 +121,100 @@ def read_table_bytes(data: bytes, file: str, *, encoding: str | None = None) -> 
     return table
 
 
+#: Files smaller than this are read whole by :func:`iter_table` (about three
+#: tables like the bundled one): streaming pays off only for larger files.
+STREAM_THRESHOLD = 1 << 20
+
+
+def iter_table(
+    path: str | Path, *, name: str | None = None, encoding: str | None = None, threshold: int | None = None
+) -> Iterator[Table]:
+    """Read a source file table by table: each part is a :class:`Table` holding one department.
+
+    A province's file holds thousands of tables, and read whole its text and
+    records grow with it; read this way a conversion holds one department at
+    a time, so memory stays flat (issue 9, see benchmarks/README.md). Each part
+    carries the file's name, hash and encoding and the file-level problems of
+    its own lines, so converting the parts one after another gives the same
+    graph as converting :func:`read_table`'s whole table.
+
+    Only plain UTF-8 files (no BOM, no control characters, no damaged bytes)
+    of at least ``threshold`` bytes (default :data:`STREAM_THRESHOLD`) are streamed; anything else is read whole
+    by :func:`read_table` and yielded as one part, so the encoding detective
+    work of :mod:`converter.encoding` stays in one place.
+    """
+    path = Path(path)
+    file = name or path.name
+    plain = encoding is None or check_encoding(encoding) == "utf-8"
+    threshold = STREAM_THRESHOLD if threshold is None else threshold
+    scan = _scan_plain_utf8(path) if plain and path.stat().st_size >= threshold else None
+    if scan is None:
+        yield read_table(path, name=file, encoding=encoding)
+        return
+    table = Table(file=file, sha256=scan.sha256, encoding="utf-8")
+    parser = _Parser(table)
+    parser.last_line, parser.cut = scan.lines, scan.cut
+    # newline="" splits on CRLF, CR and LF like _LINE_BREAK, and keeps the break.
+    with path.open(encoding="utf-8", newline="") as stream:
+        for number, raw in enumerate(stream, start=1):
+            parser.line(number, raw.rstrip("\r\n"))
+            if (done := parser.hand_out()) is not None:
+                yield _part(table, done)
+    parser.flush()
+    parser.finish()
+    yield _part(table, *table.departments)
+
+
+def _part(table: Table, *departments: Department) -> Table:
+    """A finished table as a part of its file, taking the file-level problems of its lines along."""
+    last = departments[-1].lines[1]
+    mine = [p for p in table.problems if p.line <= last]
+    table.problems[:] = [p for p in table.problems if p.line > last]
+    return Table(file=table.file, sha256=table.sha256, departments=list(departments), problems=mine, encoding=table.encoding)
+
+
+@dataclass(frozen=True)
+class _Scan:
+    sha256: str
+    lines: int  # as _LINE_BREAK.split counts them: line breaks + 1
+    cut: bool  # text after the last line break (the reader's "file ends inside a line")
+
+
+def _scan_plain_utf8(path: Path) -> _Scan | None:
+    """Hash a file and check it is plain UTF-8, in one pass over its bytes; None when it is not.
+
+    "Plain" is what :func:`~converter.encoding.decode` reads as ``utf-8``
+    without a note: no BOM, no binary signature, strict UTF-8, no control
+    characters (stricter than decode's 1 % rule, so any doubt goes the whole-file way).
+    """
+    digest, decoder = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")()
+    breaks, tail, after_cr, text_seen, first = 0, b"", False, False, True
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            if first and (chunk.startswith(codecs.BOM_UTF8) or any(chunk.startswith(sig) for sig, _ in _SIGNATURES)):
+                return None
+            first = False
+            digest.update(chunk)
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError:
+                return None
+            if _CONTROLS.search(text):
+                return None
+            text_seen = text_seen or bool(text.strip())
+            breaks += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n") - (after_cr and chunk[:1] == b"\n")
+            after_cr = chunk.endswith(b"\r")
+            cut = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
+            tail = chunk[cut + 1 :] if cut >= 0 else tail + chunk
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    if not text_seen:
+        return None
+    return _Scan(digest.hexdigest(), breaks + 1, bool(tail.decode("utf-8").strip()))
+
+
 @dataclass
 class _Pending:
     """A data row being read: its text may go on after a page break.
@@ -175,6 +271,7 @@ class _Parser:
         self.last_line = 0
         self.cut = False  # the file ends inside a line: no line break after the last text
         self.comma_header = 0
+        self.handed_out = 0  # tables already handed out by a streaming read (iter_table)
 
     def problem(self, line: int, code: str, message: str, found: str = "", severity: str | None = None) -> None:
         severity = severity or PROBLEM_CODES[code]
@@ -408,6 +505,13 @@ class _Parser:
         and the indicators, which start with ``1、`` or ``1.``.
         """
         cells, n = pending.cells, len(pending.cells)
+        if not any(c.strip() for c in cells[len(COLUMNS) :]):
+            # "…。\t\t": an export that pads rows with empty cells.
+            self.problem(
+                pending.line, "column-count", f"row has {n} cells, expected {len(COLUMNS)}; the extra cells are empty",
+                pending.raw,
+            )
+            return cells[: len(COLUMNS)]
         start = next((i for i in range(1, n - 3) if _amount_block(cells[i : i + 4])), None)
         if start is None:
             self.problem(
@@ -532,17 +636,37 @@ class _Parser:
         file, departments = self.table.file, self.table.departments
         hint = "" if self.table.encoding.startswith("utf-8") else f" (read as {self.table.encoding}: if that is wrong, name the encoding with --encoding)"
         if not departments:
-            raise TableError(file, 1, f"no table found: expected a title line '…年项目支出绩效目标表…' and '部门名称：…'{hint}")
+            orphans = sum(p.code == "row-before-header" for p in self.table.problems)
+            rows = f"; {orphans} data row(s) stand before any title" if orphans else ""
+            raise TableError(file, 1, f"no table found: expected a title line '…年项目支出绩效目标表…' and '部门名称：…'{rows}{hint}")
         if not self.rows:
             comma = f"; line {self.comma_header} is a comma-separated header: {_TSV_HINT}" if self.comma_header else ""
             raise TableError(file, departments[0].first_line, f"no data rows: the file has headers but no table rows{comma}{hint}")
         for index, department in enumerate(departments):
             following = departments[index + 1].first_line - 1 if index + 1 < len(departments) else self.last_line
-            department.lines = (1 if index == 0 else department.first_line, following)
-            if not department.units and department.total is None:
-                self.problem(department.first_line, "empty-table", f"table of {department.name} {department.year} has no rows")
-            elif department.total is None:
-                self.problem(department.first_line, "missing-total", f"table of {department.name} {department.year} has no 合计 row")
+            self.close(department, first=self.handed_out + index == 0, following=following)
+
+    def close(self, department: Department, *, first: bool, following: int) -> None:
+        """Give a finished table its lines (the first from line 1); note it if it has no rows or no 合计."""
+        department.lines = (1 if first else department.first_line, following)
+        if not department.units and department.total is None:
+            self.problem(department.first_line, "empty-table", f"table of {department.name} {department.year} has no rows")
+        elif department.total is None:
+            self.problem(department.first_line, "missing-total", f"table of {department.name} {department.year} has no 合计 row")
+
+    def hand_out(self) -> Department | None:
+        """The oldest table once a newer one has started: closed and no longer held (streaming reads).
+
+        A new 部门名称 flushes the pending row before the new table starts, so
+        the older table is complete here.
+        """
+        departments = self.table.departments
+        if len(departments) < 2:
+            return None
+        done = departments.pop(0)
+        self.close(done, first=self.handed_out == 0, following=departments[0].first_line - 1)
+        self.handed_out += 1
+        return done
 
 
 _TSV_HINT = "perfkg reads tab-separated text (in Excel: Save As 'Text (Tab delimited)')"
