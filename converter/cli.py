@@ -392,7 +392,7 @@ def _load_args(p: argparse.ArgumentParser) -> None:
         "credentials from PERFKG_ENDPOINT_USER/PERFKG_ENDPOINT_PASSWORD or PERFKG_ENDPOINT_TOKEN",
     )  # fmt: skip
     p.add_argument("--update-endpoint", metavar="URL", help="the server's SPARQL Update URL, when it cannot be derived from --endpoint")
-    p.add_argument("--graph-store", metavar="URL", help="the server's Graph Store Protocol URL, when it cannot be derived from --endpoint")
+    p.add_argument("--graph-store", metavar="URL", help="the server's Graph Store Protocol URL, when it cannot be derived from --endpoint ('none': SPARQL Update only)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar (it is only drawn on a terminal anyway)")
     _add_base(p)
 

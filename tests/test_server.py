@@ -1,0 +1,301 @@
+"""Real servers: ``perfkg load --endpoint`` into a running Oxigraph server, and ``perfkg serve``.
+
+Every server here is the real ``oxigraph`` binary on a free loopback port
+(started by conftest's ``oxigraph_server_factory`` or by ``perfkg serve``
+itself) and is queried through SPARQLWrapper. The authentication test puts a
+small Basic-auth HTTP proxy (Python's http.server) in front of a real server.
+
+Expected figure: 258 projects, by awk over the source (see tests/test_store.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import socket
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from converter import endpoint
+from converter.cli import main
+
+PROJECTS = 258
+PERFKG = str(Path(sys.executable).parent / "perfkg")
+COUNT_PROJECTS = "PREFIX pk: <https://w3id.org/perfkg/ontology#> SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a pk:Project }"
+COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+#: A query touching labels, decimals and the unit hierarchy: every project with its unit and amount.
+PROJECTS_BY_UNIT = """
+PREFIX pk: <https://w3id.org/perfkg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?unitName ?project ?amount WHERE {
+  ?p a pk:Project ; rdfs:label ?project ; pk:unitBudget ?u .
+  ?u rdfs:label ?unitName .
+  OPTIONAL { ?p pk:totalAmount ?amount }
+} ORDER BY ?unitName ?project ?amount
+"""
+
+
+def run(*argv: object) -> int:
+    return main([str(a) for a in argv])
+
+
+def sparql(url: str, query: str) -> list[tuple[str, ...]]:
+    """Rows through SPARQLWrapper, each value as its lexical form (None when unbound)."""
+    client = SPARQLWrapper(url.rstrip("/") + "/query")
+    client.setQuery(query)
+    client.setReturnFormat(JSON)
+    data = client.queryAndConvert()
+    names = data["head"]["vars"]
+    return [tuple(row[n]["value"] if n in row else None for n in names) for row in data["results"]["bindings"]]
+
+
+def embedded(path: Path, query: str) -> list[tuple[str, ...]]:
+    """The same query on the embedded store, union default graph, values as lexical forms."""
+    result = ox.Store.read_only(str(path)).query(query, use_default_graph_as_union=True)
+    names = [v.value for v in result.variables]
+    return [tuple(row[n].value if row[n] is not None else None for n in names) for row in result]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(oxigraph_server_factory, tmp_path) -> str:
+    """A fresh real Oxigraph server of our own (loads here must not disturb other tests' servers)."""
+    return oxigraph_server_factory(tmp_path / "server-store")
+
+
+@pytest.fixture
+def loaded_server(server, source_path) -> str:
+    assert run("load", source_path, "--endpoint", server, "-q") == 0
+    return server
+
+
+# -- load --endpoint ---------------------------------------------------------------------
+
+
+def test_load_through_the_graph_store_protocol_then_query_with_sparqlwrapper(loaded_server):
+    assert sparql(loaded_server, COUNT_PROJECTS) == [(str(PROJECTS),)]
+
+
+def test_loading_again_leaves_the_triple_count_unchanged(loaded_server, source_path):
+    before = sparql(loaded_server, PER_GRAPH)
+    assert run("load", source_path, "--endpoint", loaded_server, "-q") == 0
+    assert sparql(loaded_server, PER_GRAPH) == before
+
+
+def test_embedded_store_and_server_give_identical_results(loaded_server, source_path, tmp_path):
+    store = tmp_path / "embedded"
+    assert run("load", source_path, "--store", store, "-q") == 0
+    rows = embedded(store, PROJECTS_BY_UNIT)
+    assert len(rows) == PROJECTS
+    assert sparql(loaded_server, PROJECTS_BY_UNIT) == rows
+    assert sparql(loaded_server, PER_GRAPH) == embedded(store, PER_GRAPH)
+
+
+@pytest.mark.parametrize("graph_store", ["/no-graph-store", "none"])
+def test_sparql_update_fallback_gives_the_same_graphs(loaded_server, source_path, capsys, monkeypatch, graph_store):
+    """A graph-store URL that answers 404 (or none) sends perfkg to SPARQL Update; small chunks exercise staging + MOVE."""
+    monkeypatch.setattr(endpoint, "CHUNK", 5000)
+    before = sparql(loaded_server, PER_GRAPH)
+    capsys.readouterr()
+    store_url = loaded_server + graph_store if graph_store.startswith("/") else graph_store
+    assert run("load", source_path, "--endpoint", loaded_server, "--graph-store", store_url, "-q") == 0
+    assert "UPDATE" in capsys.readouterr().out
+    assert sparql(loaded_server, PER_GRAPH) == before
+    assert sparql(loaded_server, "SELECT ?g WHERE { GRAPH ?g {} FILTER STRSTARTS(STR(?g), 'urn:perfkg:staging') }") == []
+
+
+def test_an_invalid_second_document_leaves_the_server_unchanged(loaded_server, source_path, tmp_path):
+    before = sparql(loaded_server, PER_GRAPH)
+    other = tmp_path / "other.txt"
+    other.write_text(source_path.read_text(encoding="utf-8").replace("广州市人力资源和社会保障局", "广州市测试局"), encoding="utf-8")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<http://e/s> <http://e/p> .\n", encoding="utf-8")
+    assert run("load", other, bad, "--endpoint", loaded_server, "-q") == 2
+    assert sparql(loaded_server, PER_GRAPH) == before
+
+
+# -- errors ------------------------------------------------------------------------------
+
+
+def _one_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.startswith("perfkg:") and "note(s) about the source" not in line]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def test_server_down(source_path, capsys):
+    assert run("load", source_path, "--endpoint", f"http://127.0.0.1:{free_port()}", "-q") == 2
+    assert "connection refused" in _one_line(capsys.readouterr().err)
+
+
+def test_wrong_url(server, source_path, capsys):
+    assert run("load", source_path, "--endpoint", server + "/not/here", "-q") == 2
+    assert "not found (HTTP 404)" in _one_line(capsys.readouterr().err)
+
+
+def test_not_an_http_url(source_path, capsys):
+    assert run("load", source_path, "--endpoint", "ftp://example.org/sparql", "-q") == 2
+    assert "not an http(s) URL" in _one_line(capsys.readouterr().err)
+
+
+class _BasicAuthProxy(http.server.BaseHTTPRequestHandler):
+    """Forwards to a real server only requests carrying ``user:secret``; answers 401 otherwise."""
+
+    target = ""
+    expected = "Basic " + base64.b64encode(b"user:secret").decode()
+
+    def _forward(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)) or None
+        if self.headers.get("Authorization") != self.expected:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="perfkg-test"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        headers = {k: v for k, v in self.headers.items() if k.lower() in {"content-type", "accept"}}
+        request = urllib.request.Request(self.target + self.path, data=body, method=self.command, headers=headers)
+        try:
+            response = urllib.request.urlopen(request, timeout=60)
+        except urllib.error.HTTPError as err:
+            response = err
+        data = response.read()
+        self.send_response(response.status if hasattr(response, "status") else response.code)
+        self.send_header("Content-Type", response.headers.get("Content-Type", "text/plain"))
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = _forward
+
+    def log_message(self, *args) -> None:  # keep the test output clean
+        pass
+
+
+@pytest.fixture
+def guarded(server):
+    """The URL of a Basic-auth proxy in front of a real Oxigraph server."""
+    handler = type("Handler", (_BasicAuthProxy,), {"target": server})
+    proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{proxy.server_address[1]}"
+    proxy.shutdown()
+    proxy.server_close()
+
+
+def test_authentication_refused(guarded, source_path, capsys, monkeypatch):
+    monkeypatch.setenv(endpoint.ENV_USER, "user")
+    monkeypatch.setenv(endpoint.ENV_PASSWORD, "wrong")
+    assert run("load", source_path, "--endpoint", guarded, "-q") == 2
+    assert "authentication refused" in _one_line(capsys.readouterr().err)
+
+
+def test_credentials_from_the_environment(guarded, server, source_path, monkeypatch):
+    monkeypatch.setenv(endpoint.ENV_USER, "user")
+    monkeypatch.setenv(endpoint.ENV_PASSWORD, "secret")
+    assert run("load", source_path, "--endpoint", guarded, "-q") == 0
+    assert endpoint.select(guarded, COUNT_PROJECTS) == [{"n": str(PROJECTS)}]
+    assert sparql(server, COUNT_PROJECTS) == [(str(PROJECTS),)]
+
+
+def test_select_without_credentials_is_refused_in_one_line(guarded):
+    with pytest.raises(endpoint.EndpointError, match="authentication refused"):
+        endpoint.select(guarded, COUNT_PROJECTS)
+
+
+# -- perfkg serve -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def store_folder(tmp_path, source_path) -> Path:
+    path = tmp_path / "store"
+    assert run("load", source_path, "--store", path, "-q") == 0
+    return path
+
+
+def _serve(store: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+    """Start ``perfkg serve`` as a real process; return it and the URL it printed."""
+    port = free_port()
+    process = subprocess.Popen([PERFKG, "serve", "--store", str(store), "--bind", f"127.0.0.1:{port}", *extra],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    line = process.stdout.readline()
+    assert line.startswith("Serving"), line + process.stderr.read()
+    url = line.split(" at ", 1)[1].split()[0]
+    return process, url
+
+
+def _stop(process: subprocess.Popen) -> int:
+    process.terminate()
+    return process.wait(timeout=30)
+
+
+def test_serve_answers_as_the_embedded_store_does(store_folder):
+    expected = embedded(store_folder, PROJECTS_BY_UNIT)
+    process, url = _serve(store_folder, "--read-only")
+    try:
+        assert url == f"http://127.0.0.1:{url.rsplit(':', 1)[1]}"
+        assert sparql(url, PROJECTS_BY_UNIT) == expected
+    finally:
+        assert _stop(process) == 0
+
+
+def test_serve_offers_the_query_page(store_folder):
+    process, url = _serve(store_folder, "--read-only")
+    try:
+        with urllib.request.urlopen(url, timeout=10) as page:
+            assert "text/html" in page.headers["Content-Type"]
+    finally:
+        _stop(process)
+
+
+def test_read_only_serve_refuses_updates(store_folder):
+    process, url = _serve(store_folder, "--read-only")
+    try:
+        request = urllib.request.Request(url + "update", data=b"DROP ALL", method="POST",
+                                         headers={"Content-Type": "application/sparql-update"})  # fmt: skip
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(request, timeout=10)
+        assert sparql(url, COUNT_PROJECTS) == [(str(PROJECTS),)]
+    finally:
+        _stop(process)
+
+
+def test_stopping_serve_stops_the_oxigraph_server(store_folder):
+    process, url = _serve(store_folder)
+    _stop(process)
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(url + "query?query=ASK%7B%7D", timeout=5)
+
+
+def test_serve_on_a_store_in_use_gives_one_line(store_folder):
+    process, url = _serve(store_folder)
+    try:
+        second = subprocess.run([PERFKG, "serve", "--store", str(store_folder), "--bind", f"127.0.0.1:{free_port()}"],
+                                capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert second.returncode == 2
+        assert "in use by another process" in _one_line(second.stderr)
+    finally:
+        _stop(process)
+
+
+def test_load_into_a_served_store_is_refused_and_points_to_the_endpoint(store_folder, source_path, capsys):
+    process, url = _serve(store_folder)
+    try:
+        assert run("load", source_path, "--store", store_folder, "-q") == 2
+        assert "--endpoint" in _one_line(capsys.readouterr().err)
+    finally:
+        _stop(process)
