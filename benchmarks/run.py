@@ -142,6 +142,9 @@ def steps(scale: int, work: Path, args: argparse.Namespace, commands: set[str]) 
     else:
         plan.append(("validate", None, "perfkg validate not available" if "validate" not in commands
                      else f"not run above {args.validate_max}× (--validate-max)"))
+    if "validate" in commands and scale <= args.validate_max:
+        plan.append(("validate-tables", [PYTHON, str(HERE / "validate_tables.py"), str(nq)],
+                     "shacl-rust, one table's graph at a time (validate_tables.py)"))
     if "query" in commands and "load" in commands:
         for name in saved_queries():
             plan.append((f"query:{name}", [*PERFKG, "query", name, "--store", str(store), "--format", "csv",
@@ -181,7 +184,7 @@ def best_of(command: list[str], args: argparse.Namespace, name: str, work: Path)
 
     The load step writes a store, so each repeat starts from an empty one.
     """
-    runs = 1 if name in ("naive", "validate") else args.repeat
+    runs = 1 if name in ("naive", "validate", "validate-tables") else args.repeat
     best = None
     for _ in range(runs):
         if name == "load":
@@ -228,12 +231,13 @@ def goals(results: list[Result]) -> str:
             big = by.get((scale, step))
             if one and big and one.peak_mb and big.peak_mb:
                 lines.append(f"- peak memory of {step} at {scale}× / 1× = {big.peak_mb / one.peak_mb:.2f}")
-    one = by.get((1, "validate"))
-    for scale in scales[1:]:
-        big = by.get((scale, "validate"))
-        if one and big:
-            lines.append(f"- validate {scale}× / (1× × {scale}) = {big.seconds / one.seconds / scale:.2f} (wall), "
-                         f"{big.cpu / one.cpu / scale:.2f} (CPU); peak {big.peak_mb:,.0f} MB")
+    for step in ("validate", "validate-tables"):
+        one = by.get((1, step))
+        for scale in scales[1:]:
+            big = by.get((scale, step))
+            if one and big:
+                lines.append(f"- {step} {scale}× / (1× × {scale}) = {big.seconds / one.seconds / scale:.2f} (wall), "
+                             f"{big.cpu / one.cpu / scale:.2f} (CPU); peak {big.peak_mb:,.0f} MB")
     return "\n".join(lines)
 
 
