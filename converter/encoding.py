@@ -7,12 +7,14 @@ workbook, a PDF, a download cut in half). The order of the guesses:
 
 1. a byte-order mark names the encoding (UTF-8, UTF-16, UTF-32);
 2. NUL bytes, or the signature of a workbook/PDF, mean the file is not text;
-3. strict UTF-8;
-4. UTF-8 cut inside its last character (a broken download): the partial
-   character is dropped and reported;
-5. UTF-8 with a few damaged bytes (under 1 % of the non-ASCII characters):
-   each damaged sequence becomes U+FFFD and is reported with its bytes;
-6. strict GB18030 (a superset of GBK and GB2312).
+3. UTF-8 — strict, but for two forgiven damages, each reported: a last
+   character cut by a broken download (its partial bytes dropped), and a
+   few damaged bytes (under 1 % of the non-ASCII characters), each damaged
+   sequence read as U+FFFD;
+4. GB18030 (a superset of GBK and GB2312), strict but for a cut last character.
+
+A forced ``--encoding`` is decoded the same way (strict, a cut last
+character forgiven).
 
 Only the standard library's codecs are used: the guesses above need no
 statistics, and a wrong guess is caught by the reader, which finds no title.
@@ -72,24 +74,26 @@ class Decoded:
 def decode(data: bytes, file: str, encoding: str | None = None) -> Decoded:
     """Decode a source file's bytes; raise :class:`DecodeError` when they are not text."""
     if encoding is not None:
-        return _forced(data, encoding)
+        return _forced(data, file, encoding)
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return _forced(data, name, label=name.replace("-sig", "") + " with BOM")
+            label = name.replace("-sig", "") + " with BOM"
+            if name == "utf-8-sig":
+                return _utf8_or_refuse(data[len(bom) :], file, label)
+            return _forced(data, file, name, label=label)
     _refuse_binary(data)
     try:
-        return _checked(Decoded(data.decode("utf-8"), "utf-8"))
+        return _utf8(data, file, "utf-8")
     except UnicodeDecodeError as err:
-        if err.reason == "unexpected end of data":
-            return _checked(_cut_utf8(data, err, file))
-        if _looks_like_damaged_utf8(data):
-            return _checked(_damaged_utf8(data, file))
+        not_utf8 = err.start
     try:
-        return _checked(Decoded(data.decode("gb18030"), "gb18030"))
+        return _checked(_decode_cut(data, "gb18030", file, "gb18030"))
     except UnicodeDecodeError as err:
+        # The UTF-8 error is the one to show: GB18030 reads most UTF-8 Chinese as
+        # (wrong) characters and fails later, somewhere meaningless.
         raise DecodeError(
-            _byte_line(data, err.start),
-            f"neither UTF-8 nor GB18030 text (byte {data[err.start]:#04x} at offset {err.start}); "
+            _byte_line(data, not_utf8),
+            f"neither UTF-8 nor GB18030 text (byte {data[not_utf8]:#04x} at offset {not_utf8} is not UTF-8); "
             "name the encoding with --encoding",
         ) from err
 
@@ -99,22 +103,64 @@ def check_encoding(name: str) -> str:
     return codecs.lookup(name).name
 
 
-def _forced(data: bytes, encoding: str, label: str | None = None) -> Decoded:
+#: How codecs say the bytes stop inside a character (UTF-8, UTF-16/32, GB18030).
+_CUT_REASONS = {"unexpected end of data", "truncated data", "incomplete multibyte sequence"}
+
+
+def _decode_cut(data: bytes, codec: str, file: str, label: str) -> Decoded:
+    """Decode strictly, but forgive a last character cut by a broken download (reported)."""
+    try:
+        return Decoded(data.decode(codec), label)
+    except UnicodeDecodeError as err:
+        if err.end < len(data) or err.reason not in _CUT_REASONS:
+            raise
+        cut = err.start
+    text = data[:cut].decode(codec)
+    problem = Problem(
+        file, line_at(text, len(text)), "truncated-character",
+        "the file ends inside a character (cut download?); the partial bytes are dropped", _hex(data[cut:]),
+    )
+    return Decoded(text, label, [problem])
+
+
+def _utf8(data: bytes, file: str, label: str) -> Decoded:
+    """UTF-8, forgiving a cut last character and a few damaged bytes; else UnicodeDecodeError."""
+    try:
+        return _checked(_decode_cut(data, "utf-8", file, label))
+    except UnicodeDecodeError:
+        if not _looks_like_damaged_utf8(data):
+            raise
+    return _checked(_damaged_utf8(data, file, label))
+
+
+def _utf8_or_refuse(data: bytes, file: str, label: str) -> Decoded:
+    try:
+        return _utf8(data, file, label)
+    except UnicodeDecodeError as err:
+        raise _not_text(data, err, label) from err
+
+
+def _forced(data: bytes, file: str, encoding: str, label: str | None = None) -> Decoded:
     """Decode with a named encoding; a UTF-8 BOM is dropped whatever the name."""
     try:
         name = check_encoding(encoding)
     except LookupError as err:
         raise DecodeError(1, f"unknown encoding {encoding!r}") from err
-    if name == "utf-8" and data.startswith(codecs.BOM_UTF8):
-        name = "utf-8-sig"
+    if name == "utf-8":
+        return _utf8_or_refuse(data.removeprefix(codecs.BOM_UTF8), file, label or name)
     try:
-        text = data.decode(name)
+        decoded = _decode_cut(data, name, file, label or name)
     except UnicodeDecodeError as err:
-        raise DecodeError(
-            _byte_line(data, err.start),
-            f"not {label or encoding} text (byte {data[err.start]:#04x} at offset {err.start}: {err.reason})",
-        ) from err
-    return _checked(Decoded(text.removeprefix("\ufeff"), label or name))
+        raise _not_text(data, err, label or encoding) from err
+    decoded.text = decoded.text.removeprefix("\ufeff")
+    return _checked(decoded)
+
+
+def _not_text(data: bytes, err: UnicodeDecodeError, label: str) -> DecodeError:
+    return DecodeError(
+        _byte_line(data, err.start),
+        f"not {label} text (byte {data[err.start]:#04x} at offset {err.start}: {err.reason})",
+    )
 
 
 def _refuse_binary(data: bytes) -> None:
@@ -139,18 +185,6 @@ def _checked(decoded: Decoded) -> Decoded:
     return decoded
 
 
-def _cut_utf8(data: bytes, err: UnicodeDecodeError, file: str) -> Decoded:
-    """UTF-8 whose last character was cut (a broken download): drop the partial bytes."""
-    text = data[: err.start].decode("utf-8")
-    tail = data[err.start :]
-    problem = Problem(
-        file, line_at(text, len(text)), "truncated-character",
-        "the file ends inside a UTF-8 character (cut download?); the partial bytes are dropped",
-        _hex(tail),
-    )
-    return Decoded(text, "utf-8", [problem])
-
-
 def _looks_like_damaged_utf8(data: bytes) -> bool:
     """Many well-formed multi-byte characters and very few broken ones: UTF-8, damaged."""
     text = data.decode("utf-8", errors="replace")
@@ -159,7 +193,7 @@ def _looks_like_damaged_utf8(data: bytes) -> bool:
     return wide >= 20 and broken <= wide * _DAMAGE_RATIO
 
 
-def _damaged_utf8(data: bytes, file: str) -> Decoded:
+def _damaged_utf8(data: bytes, file: str, label: str = "utf-8") -> Decoded:
     """Decode UTF-8 putting U+FFFD for each broken sequence, one problem per sequence."""
     parts: list[str] = []
     damage: list[tuple[int, bytes]] = []  # (text offset of the U+FFFD, the bytes it replaced)
@@ -182,7 +216,7 @@ def _damaged_utf8(data: bytes, file: str) -> Decoded:
                 "bytes that are not UTF-8 in a UTF-8 file; replaced by U+FFFD", _hex(raw))
         for offset, raw in damage
     ]
-    return Decoded(text, "utf-8", problems)
+    return Decoded(text, label, problems)
 
 
 def line_at(text: str, index: int) -> int:

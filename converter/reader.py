@@ -67,6 +67,7 @@ PROBLEM_CODES: dict[str, str] = {
     "duplicate-name": "warning",
     "project-before-unit": "error",
     "missing-total": "warning",
+    "table-resumed": "warning",
     "empty-table": "warning",
 }
 
@@ -189,6 +190,7 @@ def _scan_plain_utf8(path: Path) -> _Scan | None:
     """
     digest, decoder = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")()
     breaks, tail, after_cr, text_seen, first = 0, b"", False, False, True
+    tables, carry = _TableOrder(), ""
     with path.open("rb") as stream:
         while chunk := stream.read(1 << 20):
             if first and (chunk.startswith(codecs.BOM_UTF8) or any(chunk.startswith(sig) for sig, _ in _SIGNATURES)):
@@ -201,6 +203,9 @@ def _scan_plain_utf8(path: Path) -> _Scan | None:
                 return None
             if _CONTROLS.search(text):
                 return None
+            carry = tables.feed(carry + text)
+            if tables.interleaved:
+                return None
             text_seen = text_seen or bool(text.strip())
             breaks += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n") - (after_cr and chunk[:1] == b"\n")
             after_cr = chunk.endswith(b"\r")
@@ -210,9 +215,37 @@ def _scan_plain_utf8(path: Path) -> _Scan | None:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return None
-    if not text_seen:
+    tables.feed(carry + "\n")
+    if not text_seen or tables.interleaved:
         return None
     return _Scan(digest.hexdigest(), breaks + 1, bool(tail.decode("utf-8").strip()))
+
+
+class _TableOrder:
+    """Watches the 部门名称 lines of a scan for a table that comes back after another.
+
+    The whole-file reader joins such pages to the earlier table
+    (``table-resumed``); a streaming read has handed that table out already, so
+    a file where it happens is read whole.
+    """
+
+    _NAME = re.compile(r"^[\f\ufeff]*\s*部门名称\s*[:：]\s*(.+?)\s*$", re.M)
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+        self.current: str | None = None
+        self.interleaved = False
+
+    def feed(self, text: str) -> str:
+        """Look at the complete lines of ``text``; return the unfinished last line."""
+        cut = max(text.rfind("\n"), text.rfind("\r"))
+        for match in self._NAME.finditer(text.replace("\r", "\n"), 0, cut + 1):
+            name = match[1]
+            if name != self.current:
+                self.interleaved = self.interleaved or name in self.seen
+                self.seen.add(name)
+                self.current = name
+        return text[cut + 1 :]
 
 
 @dataclass
@@ -267,6 +300,7 @@ class _Parser:
         self.header_seen = False
         self.warned: set[tuple[str, str]] = set()  # (code, key) of problems reported once
         self.seen: dict[tuple[int, str], Row] = {}  # (unit line or 0, raw) → first row, per department
+        self.seen_before: dict[int, dict[tuple[int, str], Row]] = {}  # the same for tables left, by id
         self.rows = 0
         self.last_line = 0
         self.cut = False  # the file ends inside a line: no line break after the last text
@@ -372,12 +406,29 @@ class _Parser:
             current.pages += 1
             return
         self.flush()
+        if current is not None:
+            self.seen_before[id(current)] = self.seen
+        earlier = next((d for d in self.table.departments if (d.name, d.year) == (name, self.year)), None)
+        if earlier is not None:
+            # Pages of two tables interleaved: the earlier table goes on, its rows under its last unit.
+            self.problem(
+                number, "table-resumed",
+                f"the table of {name} {self.year} (line {earlier.first_line}) goes on here after another table; "
+                "its rows are joined to it",
+                name,
+            )
+            earlier.pages += 1
+            self.department, self.unit = earlier, earlier.units[-1] if earlier.units else None
+            self.seen = self.seen_before.pop(id(earlier), {})
+            return
         self.department = Department(
             name=name, year=self.year, title=self.title, unit_of_amounts=self.unit_of_amounts,
             total=None, first_line=number, pages=1,
         )
         self.table.departments.append(self.department)
         self.unit, self.seen = None, {}
+        live = {id(d) for d in self.table.departments}  # a streaming read hands finished tables out
+        self.seen_before = {k: v for k, v in self.seen_before.items() if k in live}
 
     @staticmethod
     def is_header(raw: str) -> bool:
