@@ -30,6 +30,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -70,11 +71,15 @@ def measure(command: list[str], timeout: float, log: Path) -> tuple[float | None
     with log.open("ab") as out:
         out.write(("\n$ " + " ".join(command) + "\n").encode())
         out.flush()
+        # Its own process group, so a timeout stops the measured program too, not only GNU time.
+        proc = subprocess.Popen([GNU_TIME, "-v", "-o", report_path, *command], stdout=out, stderr=out, start_new_session=True)
         try:
-            proc = subprocess.run([GNU_TIME, "-v", "-o", report_path, *command], stdout=out, stderr=out, timeout=timeout)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait()
             os.unlink(report_path)
-            return time.perf_counter() - started, None, None, f"timed out after {timeout:.0f} s", None
+            return time.perf_counter() - started, None, None, f"stopped after {timeout:.0f} s", None
     text = Path(report_path).read_text()
     os.unlink(report_path)
     return _wall(text), _peak_mb(text), proc.returncode, "", _cpu(text)
@@ -189,7 +194,8 @@ def best_of(command: list[str], args: argparse.Namespace, name: str, work: Path)
     for _ in range(runs):
         if name == "load":
             shutil.rmtree(command[command.index("--store") + 1], ignore_errors=True)
-        found = measure(command, args.timeout, work / "run.log")
+        timeout = args.query_timeout if name.startswith("query:") else args.timeout
+        found = measure(command, timeout, work / "run.log")
         if best is None or (found[0] or 1e9) < (best[0] or 1e9):
             best = found
     return best
@@ -271,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--validate-max", type=int, default=100, help="largest scale validation runs at")
     parser.add_argument("--repeat", type=int, default=1, help="runs per step (the fastest is kept; naive and validate run once)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds before a step is stopped")
+    parser.add_argument("--query-timeout", type=float, default=120, help="seconds before a saved query is stopped")
     parser.add_argument("--only", nargs="+", help="run only these steps (query runs every query:NAME)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     args = parser.parse_args(argv)
