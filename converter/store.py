@@ -13,8 +13,10 @@ document owns them.
 a staged graph into place, SPARQL ``MOVE``, measured 2.2 s and ~100 MB per
 table (67 s and 2.6 GB for 30 tables) — slower than the load itself by 15×.
 RocksDB checkpoints are instead nearly free (hard links: 2 ms for a 350 MB
-store). So :func:`load_documents` takes a checkpoint of the store beside it,
-replaces and bulk-loads the graphs in the copy, and renames the copy into
+store). So :func:`load_documents` makes a private copy of the store beside
+it (a checkpoint with the replaced graphs deleted, or, when they are most of
+the store, a bulk rebuild from the graphs that stay: deleting runs at 15–45 k
+quads/s), bulk-loads the documents into the copy, and renames the copy into
 place only when every document has loaded. A failing document, Ctrl-C or a
 crash leaves the original untouched; the leftover copy is removed by the next
 load (:func:`_recover` also finishes a swap cut short between its two renames).
@@ -314,14 +316,12 @@ def load_documents(path: str | Path, documents: list[Document], *, progress: boo
     path = Path(path)
     _recover(path)
     check_store_folder(path)
-    original = open_store(path) if is_store(path) else None  # holds the lock for the whole load
+    original: ox.Store | None = open_store(path)  # created if new; holds the lock for the whole load
     work: ox.Store | None = None
     stage = _sibling(path, "loading")
     try:
         _remove_leftovers(path)
-        if original is not None:
-            original.backup(str(stage))
-        work = ox.Store(str(stage))
+        work = _working_copy(original, stage, {g for doc in documents for g in doc.owned})
         loaded = [_load_one(work, doc, progress) for doc in documents]
         work.flush()
         work = None
@@ -339,12 +339,51 @@ def load_documents(path: str | Path, documents: list[Document], *, progress: boo
         raise
 
 
+#: Rebuild the copy instead of deleting from it when more than this share of the store is replaced.
+REBUILD_SHARE = 0.25
+
+_COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+
+
+def _working_copy(original: ox.Store, stage: Path, replaced: set[NamedNode]) -> ox.Store:
+    """A private copy of the store without the graphs about to be replaced.
+
+    Deleting is Oxigraph's slow path (a transaction per graph, 15–45 k quads/s
+    measured here against ~150 k/s for the bulk loader), so when the graphs to
+    replace are a large share of the store — reloading everything, the usual
+    case while preparing data — the copy is rebuilt in bulk from the graphs
+    that stay; otherwise it is a checkpoint (hard links, instant) with the old
+    graphs removed.
+    """
+    present = [g for g in replaced if original.contains_named_graph(g)]
+    doomed = sum(_graph_size(original, g) for g in present)
+    total = int(next(iter(original.query(_COUNT_ALL)))["n"].value) if doomed else 0
+    if doomed and doomed > REBUILD_SHARE * total:
+        work = ox.Store(str(stage))
+        work.bulk_extend(_quads_outside(original, replaced))
+    else:
+        original.backup(str(stage))
+        work = ox.Store(str(stage))
+        for graph in present:
+            work.remove_graph(graph)
+    _forget_loads(work, present)
+    return work
+
+
+def _quads_outside(store: ox.Store, graphs: set[NamedNode]) -> Iterator[Quad]:
+    """Every quad of the store but those of ``graphs``, read graph by graph (skipping is free)."""
+    yield from store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    for graph in store.named_graphs():
+        if graph not in graphs:
+            yield from store.quads_for_pattern(None, None, None, graph)
+
+
+def _graph_size(store: ox.Store, graph: NamedNode) -> int:
+    return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)))["n"].value)
+
+
 def _load_one(store: ox.Store, doc: Document, progress: bool | None) -> Loaded:
-    """Replace the document's graphs in ``store`` (a private copy) with its quads."""
-    for graph in doc.owned:
-        if store.contains_named_graph(graph):
-            store.remove_graph(graph)
-    _forget_loads(store, doc.owned)
+    """Bulk-load one document into ``store`` (a private copy its graphs were removed from)."""
     unit, total = ("lines", _line_count(doc.path)) if doc.table is not None else ("B", doc.size)
     with Progress(total, f"loading {doc.path.name}", unit, enabled=progress) as bar:
         graphs: dict[NamedNode, int] = {}
@@ -423,9 +462,6 @@ def _alive(pid: int) -> bool:
 
 def _swap(path: Path, ready: Path) -> None:
     """Put the loaded copy in place: two renames, recoverable if cut between them."""
-    if not path.exists() or (path.is_dir() and not any(path.iterdir())):
-        os.replace(ready, path)
-        return
     old = _sibling(path, "old")
     try:
         os.rename(path, old)

@@ -22,6 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from converter import store as store_module
 from converter.cli import main
 from converter.progress import Progress
 from converter.store import LOADS_GRAPH, Document, StoreError, load_documents, open_store, prepare
@@ -85,7 +86,10 @@ def test_load_puts_every_project_in_the_store(loaded):
     assert union_count(loaded) == PROJECTS
 
 
-def test_reloading_the_same_table_leaves_the_store_unchanged(loaded, source_path):
+@pytest.mark.parametrize("share", [0.0, 1.0], ids=["rebuilt-copy", "checkpoint-with-deletes"])
+def test_reloading_the_same_table_leaves_the_store_unchanged(loaded, source_path, monkeypatch, share):
+    """Both ways of making the private copy (see converter.store._working_copy) give the same store."""
+    monkeypatch.setattr(store_module, "REBUILD_SHARE", share)
     before = quads_of(loaded)
     assert run("load", source_path, "--store", loaded, "-q") == 0
     assert quads_of(loaded) == before
@@ -96,6 +100,17 @@ def test_the_table_graph_is_named_by_department_and_year(loaded):
 
     table = f"https://w3id.org/perfkg/id/table/{name_key(DEPARTMENT)}/2024"
     assert table in graphs_of(loaded)
+
+
+@pytest.mark.parametrize("share", [0.0, 1.0], ids=["rebuilt-copy", "checkpoint-with-deletes"])
+def test_replacing_one_table_keeps_the_others(loaded, variant, source_path, monkeypatch, share):
+    other = variant("2025.txt", "2024年项目支出", "2025年项目支出")
+    assert run("load", other, "--store", loaded, "-q") == 0
+    before = quads_of(loaded)
+    monkeypatch.setattr(store_module, "REBUILD_SHARE", share)
+    assert run("load", source_path, "--store", loaded, "-q") == 0
+    assert quads_of(loaded) == before
+    assert union_count(loaded) == 2 * PROJECTS
 
 
 def test_departments_and_years_live_side_by_side(loaded, variant):
