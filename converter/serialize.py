@@ -68,6 +68,27 @@ def triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
             yield triple
 
 
+def grouped_by_subject(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+    """The same quads, each graph's ones reordered so a subject's quads stand together.
+
+    The builder interleaves subjects (a project, its amounts, its indicators,
+    back to the project); Turtle and TriG can only write ``s p o ; p o .``
+    blocks for consecutive triples of one subject. One graph (one department's
+    table) is held at a time, in the order subjects first appear.
+    """
+    graph: object = None
+    by_subject: dict[object, list[ox.Quad]] = {}
+    for quad in quads:
+        if quad.graph_name != graph:
+            for block in by_subject.values():
+                yield from block
+            by_subject = {}
+            graph = quad.graph_name
+        by_subject.setdefault(quad.subject, []).append(quad)
+    for block in by_subject.values():
+        yield from block
+
+
 def write(quads: Iterable[ox.Quad], fmt: str, output: BinaryIO) -> None:
     """Serialize quads (or their triples) to a binary stream."""
     if fmt == "json-ld":
@@ -77,6 +98,8 @@ def write(quads: Iterable[ox.Quad], fmt: str, output: BinaryIO) -> None:
         write_jsonld(quads, output)
         return
     rdf_format = FORMATS[fmt]
+    if fmt in {"turtle", "trig", "xml"}:
+        quads = grouped_by_subject(quads)
     stream: Iterable = quads if fmt in QUAD_FORMATS else triples(quads)
     prefixes = PREFIXES if fmt in {"turtle", "trig", "xml", "json-ld"} else None
     ox.serialize(stream, output, rdf_format, prefixes=prefixes)
