@@ -341,9 +341,19 @@ def as_text(report: Report, fail_on: str = "violation", limit: int = 20) -> str:
     return "\n".join(out) + "\n"
 
 
+_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", '"': '"', "'": "'", "\\": "\\", "b": "\b", "f": "\f"}
+
+
 def _display(term: str) -> str:
+    """A term in N-Triples form as a person reads it: a literal's text, an IRI without brackets."""
     match = re.fullmatch(r'"((?:[^"\\]|\\.)*)"(?:\^\^<[^>]+>|@[A-Za-z-]+)?', term)
-    return match.group(1) if match else term.strip("<>")
+    if not match:
+        return term.strip("<>")
+    return re.sub(
+        r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)",
+        lambda m: chr(int(m.group(1)[1:], 16)) if m.group(1)[0] in "uU" and len(m.group(1)) > 1 else _ESCAPES.get(m.group(1), m.group(1)),
+        match.group(1),
+    )
 
 
 def as_json(report: Report, fail_on: str = "violation") -> str:
