@@ -4,6 +4,8 @@ Usage::
 
     .venv/bin/python benchmarks/validation.py                       # shacl-rust 1, 10, 100; pyshacl 1, 10
     .venv/bin/python benchmarks/validation.py --engine pyshacl --scale 1
+    .venv/bin/python benchmarks/validation.py --shapes arithmetic.ttl core.ttl quality.ttl \
+        --runs shacl-rust:1 shacl-rust:10 shacl-rust:100 pyshacl:1 pyshacl:10
 
 The N× graph is N copies of the bundled table's graph, copy i with the IRIs of
 the table's own resources moved under ``{base}copy{i}/`` (so tables, organisations, projects and
@@ -61,14 +63,14 @@ def _moved(term, base: str, prefix: str):
     return term
 
 
-def measure(engine: str, scale: int) -> dict:
+def measure(engine: str, scale: int, shapes: tuple[str, ...] | None = None) -> dict:
     """One run in this process: the store is built first, then validation is timed."""
     from converter.validate import validate
 
     store = ox.Store()
     store.bulk_extend(scaled_quads(scale))
     start = time.perf_counter()
-    report = validate(store, engine)
+    report = validate(store, engine, shapes)
     seconds = time.perf_counter() - start
     return {
         "engine": engine,
@@ -80,8 +82,9 @@ def measure(engine: str, scale: int) -> dict:
     }
 
 
-def _run_child(engine: str, scale: int, timeout: float) -> dict:
+def _run_child(engine: str, scale: int, timeout: float, shapes: list[str] | None) -> dict:
     argv = [sys.executable, __file__, "--engine", engine, "--scale", str(scale), "--child"]
+    argv += ["--shapes", *shapes] if shapes else []
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=True)
     except subprocess.TimeoutExpired:
@@ -94,16 +97,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", choices=["shacl-rust", "pyshacl"])
     parser.add_argument("--scale", type=int)
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per run before it is stopped")
+    parser.add_argument("--shapes", nargs="+", metavar="FILE", help="shape files to use (default: all of shapes/)")
+    parser.add_argument("--runs", nargs="+", metavar="ENGINE:SCALE", help="runs to make, e.g. shacl-rust:1 pyshacl:10")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(measure(args.engine, args.scale)))
+        print(json.dumps(measure(args.engine, args.scale, tuple(args.shapes) if args.shapes else None)))
         return 0
-    runs = [(args.engine, args.scale)] if args.engine and args.scale else DEFAULT_RUNS
+    runs = [(e, int(n)) for e, n in (r.split(":") for r in args.runs)] if args.runs else DEFAULT_RUNS
+    if args.engine and args.scale:
+        runs = [(args.engine, args.scale)]
+    print(f"shapes: {' '.join(args.shapes) if args.shapes else 'all of shapes/'}")
     print("| engine | scale | triples | seconds | peak RSS (MB) | violations / warnings / infos |")
     print("|---|---|---|---|---|---|")
     for engine, scale in runs:
-        r = _run_child(engine, scale, args.timeout)
+        r = _run_child(engine, scale, args.timeout, args.shapes)
         counts = r.get("counts", {})
         found = " / ".join(str(counts.get(s, "–")) for s in ("Violation", "Warning", "Info"))
         print(f"| {engine} | {scale}× | {r.get('triples', '–')} | {r['seconds']} | {r.get('peak_rss_mb', '–')} | {found} |", flush=True)
