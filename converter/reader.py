@@ -34,6 +34,7 @@ from pathlib import Path
 
 from .encoding import _CONTROLS, _SIGNATURES, DecodeError, check_encoding, decode
 from .indicators import parse_indicators
+from .iris import name_key
 from .records import FUNDING_SOURCES, Amounts, Department, Problem, Project, Row, Table, Unit
 
 COLUMNS = ("项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标")
@@ -68,6 +69,7 @@ PROBLEM_CODES: dict[str, str] = {
     "project-before-unit": "error",
     "missing-total": "warning",
     "table-resumed": "warning",
+    "name-variant": "warning",
     "empty-table": "warning",
 }
 
@@ -240,7 +242,7 @@ class _TableOrder:
         """Look at the complete lines of ``text``; return the unfinished last line."""
         cut = max(text.rfind("\n"), text.rfind("\r"))
         for match in self._NAME.finditer(text.replace("\r", "\n"), 0, cut + 1):
-            name = match[1]
+            name = name_key(match[1])
             if name != self.current:
                 self.interleaved = self.interleaved or name in self.seen
                 self.seen.add(name)
@@ -402,14 +404,16 @@ class _Parser:
             self.problem(number, "missing-title", "部门名称 before any title line with the year", name)
             return
         current = self.department
-        if current is not None and current.name == name and current.year == self.year:
+        if current is not None and _same_table(current, name, self.year):
             current.pages += 1
+            self.name_variant(number, current, name)
             return
         self.flush()
         if current is not None:
             self.seen_before[id(current)] = self.seen
-        earlier = next((d for d in self.table.departments if (d.name, d.year) == (name, self.year)), None)
+        earlier = next((d for d in self.table.departments if _same_table(d, name, self.year)), None)
         if earlier is not None:
+            self.name_variant(number, earlier, name)
             # Pages of two tables interleaved: the earlier table goes on, its rows under its last unit.
             self.problem(
                 number, "table-resumed",
@@ -429,6 +433,16 @@ class _Parser:
         self.unit, self.seen = None, {}
         live = {id(d) for d in self.table.departments}  # a streaming read hands finished tables out
         self.seen_before = {k: v for k, v in self.seen_before.items() if k in live}
+
+    def name_variant(self, number: int, department: Department, name: str) -> None:
+        """部门名称 written with other white space or full-width forms: the same table (and IRI)."""
+        if name != department.name and self.once("name-variant", name):
+            self.problem(
+                number, "name-variant",
+                f"部门名称 differs from line {department.first_line} only in white space or character width; "
+                "the same table",
+                name,
+            )
 
     @staticmethod
     def is_header(raw: str) -> bool:
@@ -721,6 +735,11 @@ class _Parser:
 
 
 _TSV_HINT = "perfkg reads tab-separated text (in Excel: Save As 'Text (Tab delimited)')"
+
+
+def _same_table(department: Department, name: str, year: int) -> bool:
+    """Names that mint the same table IRI (NFKC, white space ignored) are one table."""
+    return department.year == year and name_key(department.name) == name_key(name)
 
 
 def _joinable(pending: _Pending, more: str) -> bool:

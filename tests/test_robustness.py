@@ -65,6 +65,7 @@ CONVERTED: dict[str, tuple[int, list[tuple[int, str]]]] = {
     "header-differs.txt": (0, [(9, "header-differs")]),
     "missing-total.txt": (0, [(5, "missing-total")]),
     "interleaved-tables.txt": (0, [(34, "table-resumed")]),
+    "name-variant.txt": (0, [(19, "name-variant")]),
     "amount-unit.txt": (0, [(7, "amount-unit")]),
     "stray-lines.txt": (0, [(1, "unexpected-line"), (26, "unexpected-line")]),
     "truncated-last-line.txt": (0, [(25, "truncated-row")]),
@@ -330,6 +331,14 @@ def test_interleaved_pages_go_back_to_their_table():
     # make.py: the first table's page 2 (rows at lines 39, 40) follows the other table's page
     assert [p.line for u in first.units for p in u.projects] == [12, 13, 14, 15, 39, 40]
     assert (other.name, [p.line for u in other.units for p in u.projects]) == ("广州市某局", [27, 28, 29, 30])
+
+
+def test_a_name_written_with_other_white_space_is_the_same_table():
+    table = read_table(BAD / "name-variant.txt")
+    # make.py puts a U+3000 into page 2's 部门名称 (line 19): still one table, rows of both pages
+    assert [(d.name, [p.line for u in d.units for p in u.projects]) for d in table.departments] == [
+        ("广州市人力资源和社会保障局", [12, 13, 14, 15, 24, 25])
+    ]
 
 
 def test_whitespace_is_trimmed_from_names_and_amounts_and_noted():

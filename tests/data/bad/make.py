@@ -113,6 +113,7 @@ FIXTURES: dict[str, Callable[[], bytes]] = {
     "missing-header.txt": edit(lambda l: [x if i not in (9, 23) else "" for i, x in enumerate(l)]),
     "header-differs.txt": edit(lambda l: l.__setitem__(9, l[9].replace("财政拨款\t财政专户拨款", "财政专户拨款\t财政拨款"))),
     "missing-total.txt": edit(lambda l: l.__setitem__(10, "")),
+    "name-variant.txt": edit(lambda l: l.__setitem__(19, "部门名称：广州市人力资源和社会保障局".replace("社会", "社\u3000会"))),
     # page 1 (lines 1–15), the same page of another department (16–30), then page 2 (31–40; 部门名称 at 34)
     "interleaved-tables.txt": edit(lambda l: l[:16] + [x.replace("广州市人力资源和社会保障局", "广州市某局") for x in l[1:16]] + l[16:]),
     "amount-unit.txt": edit(lambda l: [x.replace("单位：万元", "单位：元") for x in l]),
