@@ -218,10 +218,10 @@ class GraphBuilder:
         yield p, PK.indicatorText, _string(project.indicator_text)
         yield from self._row(table, p, project, year, {})
         yield from self._anomalies(p, project.problems + problems.get(project.line, []))
-        used: set[int] = set()
+        used: dict[int, int] = {}  # a number the source repeats ("1、…1、…1、") gets -2, -3 …
         for indicator in project.indicators:
-            suffix = str(indicator.sequence) if indicator.sequence not in used else f"{indicator.sequence}-{len(used) + 1}"
-            used.add(indicator.sequence)
+            used[indicator.sequence] = count = used.get(indicator.sequence, 0) + 1
+            suffix = str(indicator.sequence) if count == 1 else f"{indicator.sequence}-{count}"
             yield from self._indicator(table, p, NamedNode(f"{p.value}/indicator/{suffix}"), indicator)
 
     def _indicator(self, graph: NamedNode, project: NamedNode, node: NamedNode, indicator: Indicator) -> Iterator[tuple]:

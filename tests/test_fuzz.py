@@ -24,6 +24,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pyoxigraph as ox
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "data" / "guangzhou-hrss-2024-project-performance-goals.txt"
 LINES = SOURCE.read_text(encoding="utf-8").split("\n")[:28]
 NAME = "fuzzed.txt"
+INDICATOR = ox.NamedNode("https://w3id.org/perfkg/ontology#Indicator")
 
 PROBLEM_LINE = re.compile(r"^(info|warning|error): fuzzed\.txt:(?P<line>\d+): .+ \[[a-z0-9-]+\]$")
 UNUSABLE_LINE = re.compile(r"^perfkg: fuzzed\.txt:(?P<line>\d+): .+$")
@@ -134,6 +136,9 @@ def test_mutated_table_converts_with_named_lines_or_fails_cleanly(data):
         table = read_table(source)
         exported = tsv.read_text(encoding="utf-8").split("\n")
         assert exported == [HEADER_LINE] + [r.raw for d in table.departments for r in rows(d)] + [""]
+        # no two indicators share an IRI, whatever numbering the mutated cell shows
+        typed = {q.subject for q in ox.parse(path=str(out), format=ox.RdfFormat.N_TRIPLES) if q.object == INDICATOR}
+        assert len(typed) == sum(len(p.indicators) for d in table.departments for u in d.units for p in u.projects)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

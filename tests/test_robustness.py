@@ -420,6 +420,19 @@ def test_odd_literals_serialise_to_files_strict_parsers_read(fixture, fmt, tmp_p
     assert {str(q[2]) for q in graph.quads((None, rdflib.URIRef(PK + "goal"), None))} == goals
 
 
+def test_repeated_indicator_numbers_get_distinct_iris():
+    lines = make.base()
+    cell = lines[12].split("\t")[6]  # one indicator, "1、…。"
+    lines[12] = lines[12] + cell + cell  # "1、…。1、…。1、…。"
+    table = read_table_bytes(make.text(lines).encode("utf-8"), "t.txt")
+    store = ox.Store()
+    store.bulk_extend(quads(Conversion([table])))
+    query = f"""SELECT ?i ?line {{ GRAPH ?g {{ ?p <{PK}indicator> ?i ; <{PK}sourceLine> ?line }} }}"""
+    found = [(r["line"].value, r["i"].value.rsplit("/", 1)[-1]) for r in store.query(query)]
+    # three on line 12, one on each other project row (13–15, 24–25)
+    assert sorted(found) == [("12", "1"), ("12", "1-2"), ("12", "1-3")] + [(str(n), "1") for n in (13, 14, 15, 24, 25)]
+
+
 def test_odd_characters_reach_the_graph_unchanged():
     goal = _projects("odd-characters.txt")[12].goal
     assert goal.startswith('say "quoted" \'single\' back\\slash <tag> & amp; 𠀀 emoji 😀 ')
