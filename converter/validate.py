@@ -19,6 +19,8 @@ belongs to), so a person can open the source table at that line.
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
 import re
 from collections import Counter
@@ -118,9 +120,24 @@ def ontology_graph() -> rdflib.Graph:
     return graph
 
 
-def data_ntriples(store: ox.Store) -> bytes:
-    """The union of all graphs of the store as N-Triples (what both engines read)."""
-    return ox.serialize((q.triple for q in store), format=ox.RdfFormat.N_TRIPLES) or b""
+@lru_cache(maxsize=1)
+def _ontology_triples() -> tuple[ox.Triple, ...]:
+    triples: list[ox.Triple] = []
+    for name in ("perfkg.ttl", "schemes.ttl"):
+        triples.extend(q.triple for q in ox.parse(assets.read_text("ontology", name), format=ox.RdfFormat.TURTLE))
+    return tuple(triples)
+
+
+def data_ntriples(store: ox.Store, *, ontology: bool = False) -> bytes:
+    """The union of all graphs of the store as N-Triples (what both engines read).
+
+    ``ontology`` appends the ontology and schemes (what pyshacl's ``ont_graph``
+    adds), so shacl-rust sees the same triples.
+    """
+    triples = (q.triple for q in store)
+    if ontology:
+        triples = itertools.chain(triples, _ontology_triples())
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 # -- running ------------------------------------------------------------------
@@ -135,9 +152,11 @@ def validate(store: ox.Store, engine: str = DEFAULT_ENGINE, shapes: tuple[str, .
         raise ValueError(f"unknown SHACL engine {engine!r}; expected one of {', '.join(ENGINES)}")
     if len(store) == 0:
         raise ValidationError("the graph is empty: nothing to validate")
-    data = data_ntriples(store)
     names = tuple(shapes) if shapes else shape_names()
-    results = _run_pyshacl(data, names) if engine == "pyshacl" else _run_shacl_rust(data, names)
+    if engine == "pyshacl":
+        results = _run_pyshacl(data_ntriples(store), names)
+    else:
+        results = _run_shacl_rust(data_ntriples(store, ontology=True), names)
     return Report(engine, sorted((_locate(store, r) for r in results), key=_order))
 
 
@@ -173,11 +192,11 @@ def _run_shacl_rust(data: bytes, names: tuple[str, ...]) -> list[Result]:
         import shacl_rust
     except ImportError as err:  # pragma: no cover - a dependency; only a broken install lacks it
         raise ValidationError("the shacl-rust engine is not installed (pip install shacl-rust), or use --engine pyshacl") from err
-    ontology = ontology_graph().serialize(format="nt", encoding="utf-8")
-    shapes = "\n".join(assets.read_text("shapes", n) for n in names)
+    shapes = "\n".join(assets.read_text("shapes", n) for n in names).encode("utf-8")
     try:
-        report = shacl_rust.validate(
-            (data + b"\n" + ontology).decode("utf-8"), shapes, data_format="nt", experimental_index=True
+        # streamed from the bytes: no decoded copy of a graph that may be 100s of MB
+        report = shacl_rust.validate_file(
+            io.BytesIO(data), io.BytesIO(shapes), data_format="nt", shapes_format="turtle", experimental_index=True
         )
     except Exception as err:  # the binding raises plain exceptions with the engine's text
         raise ValidationError(f"shacl-rust failed: {err}") from err
