@@ -405,9 +405,9 @@ def cmd_load(args: argparse.Namespace) -> int:
         raise UsageError("give --store or --endpoint, not both")
     if (args.update_endpoint or args.graph_store) and not args.endpoint:
         raise UsageError("--update-endpoint and --graph-store go with --endpoint")
-    documents = prepare(args.inputs, args.base)
-    report_problems(Conversion([d.table for d in documents if d.table is not None]))
     progress = False if args.quiet else None
+    documents = prepare(args.inputs, args.base, progress=progress)
+    report_problems(Conversion([d.table for d in documents if d.table is not None]))
     try:
         if args.endpoint:
             from .endpoint import upload

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .store import StoreError, _recover, check_store_folder, is_store
+from .store import StoreError, _recover, check_store_folder, is_store, mark_served
 
 DEFAULT_BIND = "127.0.0.1:7878"
 _READY = "Listening for requests at"
@@ -36,7 +36,7 @@ def oxigraph_binary() -> str:
         return str(beside)
     found = shutil.which("oxigraph")
     if found is None:
-        raise ServerError("the oxigraph server is not installed; install it with 'pip install oxigraph'")
+        raise ServerError("the oxigraph server is not installed; install it with: pip install 'perfkg[server]' (or: pip install oxigraph)")
     return found
 
 
@@ -107,13 +107,21 @@ def _start_error(path: Path, bind: str, text: str) -> ServerError:
 
 def serve(path: str | Path, bind: str = DEFAULT_BIND, *, read_only: bool = False, out: TextIO | None = None) -> int:
     """Serve the store until interrupted (Ctrl-C or SIGTERM); return the server's exit code (0 when stopped)."""
-    out = out or sys.stdout
+    previous = _stop_on_sigterm()
+    try:
+        return _serve(path, bind, read_only, out or sys.stdout)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _serve(path: str | Path, bind: str, read_only: bool, out: TextIO) -> int:
     host, _ = parse_bind(bind)
-    _stop_on_sigterm()
     try:
         process, url = start(path, bind, read_only=read_only)
     except KeyboardInterrupt:
         return 0
+    marker = mark_served(Path(path), process.pid) if read_only else None
     try:  # from here on, any interruption must stop the Oxigraph process too
         if not is_loopback(host):
             print(f"perfkg: warning: serving on {host} without authentication: anyone who can reach it can "
@@ -129,6 +137,8 @@ def serve(path: str | Path, bind: str = DEFAULT_BIND, *, read_only: bool = False
         return 0
     finally:
         stop(process)
+        if marker is not None:
+            marker.unlink(missing_ok=True)
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -142,10 +152,14 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def _stop_on_sigterm() -> None:
-    """Let SIGTERM (a service manager, ``kill``) stop the server as Ctrl-C does, not orphan it."""
+def _stop_on_sigterm():
+    """Let SIGTERM (a service manager, ``kill``) stop the server as Ctrl-C does, not orphan it.
+
+    Returns the handler it replaced (None off the main thread, where none can be set).
+    """
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _interrupt)
+        return signal.signal(signal.SIGTERM, _interrupt)
+    return None
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -190,14 +190,14 @@ class Document:
         return found + [Quad(graph, DCTERMS.source, doc, g) for graph in self.owned]
 
 
-def prepare(paths: Iterable[str | Path], base: str = DEFAULT_BASE) -> list[Document]:
+def prepare(paths: Iterable[str | Path], base: str = DEFAULT_BASE, *, progress: bool | None = False) -> list[Document]:
     """Read every source table and check every RDF file before a store is touched.
 
     An unreadable or invalid document raises here (TableError, ValueError),
     so nothing has been written yet; two documents that hold the same table
     raise :class:`StoreError`.
     """
-    documents = [_prepare_one(Path(p), base) for p in paths]
+    documents = [_prepare_one(Path(p), base, progress) for p in paths]
     owner: dict[NamedNode, Path] = {}
     for doc in documents:
         for graph in doc.owned:
@@ -209,7 +209,7 @@ def prepare(paths: Iterable[str | Path], base: str = DEFAULT_BASE) -> list[Docum
     return documents
 
 
-def _prepare_one(path: Path, base: str) -> Document:
+def _prepare_one(path: Path, base: str, progress: bool | None) -> Document:
     if is_source_table(path):
         table = read_table(path)
         minter = Minter(base)
@@ -218,10 +218,10 @@ def _prepare_one(path: Path, base: str) -> Document:
     name = guess_format(str(path))
     if name is None:
         raise ValueError(f"{path}: cannot tell the format from the file name (use .txt/.tsv tables, or .nq, .trig, .nt, .ttl)")
-    return _scan_rdf(path, FORMATS[name], base)
+    return _scan_rdf(path, FORMATS[name], base, progress)
 
 
-def _scan_rdf(path: Path, rdf_format: ox.RdfFormat, base: str) -> Document:
+def _scan_rdf(path: Path, rdf_format: ox.RdfFormat, base: str, progress: bool | None = False) -> Document:
     """Parse an RDF file once: check its syntax, find its tables and hash it.
 
     A named graph that holds its own ``pk:PerformanceGoalsTable`` is owned by
@@ -234,8 +234,8 @@ def _scan_rdf(path: Path, rdf_format: ox.RdfFormat, base: str) -> Document:
     tables: set[NamedNode] = set()
     default_tables: set[NamedNode] = set()
     has_default = False
-    with path.open("rb") as raw:
-        reader = _HashingReader(raw, digest)
+    with path.open("rb") as raw, Progress(path.stat().st_size, f"checking {path.name}", enabled=progress) as bar:
+        reader = CountingReader(_HashingReader(raw, digest), bar)
         try:
             for quad in ox.parse(reader, format=rdf_format):
                 typed = quad.predicate == RDF.type and quad.object == PK.PerformanceGoalsTable
@@ -316,6 +316,7 @@ def load_documents(path: str | Path, documents: list[Document], *, progress: boo
     path = Path(path)
     _recover(path)
     check_store_folder(path)
+    _refuse_if_served(path)
     original: ox.Store | None = open_store(path)  # created if new; holds the lock for the whole load
     work: ox.Store | None = None
     stage = _sibling(path, "loading")
@@ -489,6 +490,24 @@ def _recover(path: Path) -> None:
         os.rename(ready.pop(), path)
     for leftover in dead("loading") + ready + dead("old"):
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+def mark_served(path: Path, pid: int) -> Path:
+    """Note beside the store that a read-only server (process ``pid``) has it open.
+
+    A read-only Oxigraph takes no lock, so without this note a load would swap
+    the folder from under the server, whose unopened files would then vanish.
+    """
+    marker = _sibling(path, "served", pid)
+    marker.touch()
+    return marker
+
+
+def _refuse_if_served(path: Path) -> None:
+    for marker, pid in _leftovers(path, "served"):
+        if _alive(pid):
+            raise StoreError(f"{path}: a read-only server (process {pid}) is serving this store; stop it before loading")
+        marker.unlink(missing_ok=True)
 
 
 def _remove_leftovers(path: Path) -> None:

@@ -1,8 +1,8 @@
 """Real servers: ``perfkg load --endpoint`` into a running Oxigraph server, and ``perfkg serve``.
 
 Every server here is the real ``oxigraph`` binary on a free loopback port
-(started by conftest's ``oxigraph_server_factory`` or by ``perfkg serve``
-itself) and is queried through SPARQLWrapper. The authentication test puts a
+(started and stopped per test through :func:`converter.server.start`, or by a
+``perfkg serve`` process) and is queried through SPARQLWrapper. The authentication test puts a
 small Basic-auth HTTP proxy (Python's http.server) in front of a real server.
 
 Expected figure: 258 projects, by awk over the source (see tests/test_store.py).
@@ -18,6 +18,7 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,6 +26,7 @@ import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from converter import endpoint
+from converter import server as oxigraph
 from converter.cli import main
 
 PROJECTS = 258
@@ -72,9 +74,16 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def server(oxigraph_server_factory, tmp_path) -> str:
-    """A fresh real Oxigraph server of our own (loads here must not disturb other tests' servers)."""
-    return oxigraph_server_factory(tmp_path / "server-store")
+def server(tmp_path) -> Iterator[str]:
+    """A fresh real ``oxigraph serve`` of our own on a free loopback port, stopped after the test.
+
+    (conftest's session-wide ``oxigraph_server_factory`` keeps its servers until
+    the session ends; these tests load and replace data, so each gets its own
+    server and stops it at once rather than keeping dozens alive.)
+    """
+    process, url = oxigraph.start(tmp_path / "server-store", f"127.0.0.1:{free_port()}")
+    yield url.rstrip("/")
+    oxigraph.stop(process)
 
 
 @pytest.fixture
@@ -299,3 +308,36 @@ def test_load_into_a_served_store_is_refused_and_points_to_the_endpoint(store_fo
         assert "--endpoint" in _one_line(capsys.readouterr().err)
     finally:
         _stop(process)
+
+
+def test_serve_without_the_oxigraph_package_says_how_to_install_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert run("serve", "--store", tmp_path / "store") == 2
+    assert "perfkg[server]" in _one_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("bind", ["7878", "localhost", "127.0.0.1:", "127.0.0.1:99999", ":7878"])
+def test_a_malformed_bind_address_is_refused(bind, tmp_path, capsys):
+    assert run("serve", "--store", tmp_path / "store", "--bind", bind) == 2
+    assert "expected HOST:PORT" in _one_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(("host", "loopback"), [("127.0.0.1", True), ("localhost", True), ("::1", True),
+                                                ("0.0.0.0", False), ("192.168.1.5", False), ("example.org", False)])  # fmt: skip
+def test_loopback_addresses(host, loopback):
+    from converter.server import is_loopback
+
+    assert is_loopback(host) is loopback
+
+
+def test_load_while_a_read_only_server_serves_the_store_is_refused(store_folder, source_path, capsys):
+    """A read-only Oxigraph takes no lock: perfkg serve leaves a note beside the store that load respects."""
+    process, url = _serve(store_folder, "--read-only")
+    try:
+        assert run("load", source_path, "--store", store_folder, "-q") == 2
+        assert "read-only server" in _one_line(capsys.readouterr().err)
+    finally:
+        _stop(process)
+    assert run("load", source_path, "--store", store_folder, "-q") == 0
+    assert not [p for p in store_folder.parent.iterdir() if ".served-" in p.name]

@@ -12,7 +12,6 @@ import dataclasses
 import hashlib
 import io
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -25,7 +24,7 @@ import pytest
 from converter import store as store_module
 from converter.cli import main
 from converter.progress import Progress
-from converter.store import LOADS_GRAPH, Document, StoreError, load_documents, open_store, prepare
+from converter.store import LOADS_GRAPH, Document, load_documents, open_store, prepare
 
 PROJECTS = 258  # awk, see the module docstring
 DEPARTMENT = "广州市人力资源和社会保障局"
@@ -312,12 +311,3 @@ def test_progress_is_silent_in_a_pipe():
 def test_load_prints_no_bar_when_stderr_is_not_a_terminal(tmp_path, source_path, capsys):
     assert run("load", source_path, "--store", tmp_path / "s") == 0
     assert "\r" not in capsys.readouterr().err
-
-
-def test_store_error_is_a_value_error():
-    """Other commands' generic handler (ValueError → exit 2) covers store errors too."""
-    assert issubclass(StoreError, ValueError)
-
-
-def test_os_environment_untouched():
-    assert "PERFKG_ENDPOINT_PASSWORD" not in os.environ
