@@ -341,3 +341,35 @@ def test_load_while_a_read_only_server_serves_the_store_is_refused(store_folder,
         _stop(process)
     assert run("load", source_path, "--store", store_folder, "-q") == 0
     assert not [p for p in store_folder.parent.iterdir() if ".served-" in p.name]
+
+
+@pytest.mark.parametrize(
+    ("url", "query", "update", "stores"),
+    [
+        ("http://h:7878", "http://h:7878/query", "http://h:7878/update", ("http://h:7878/store",)),
+        ("http://h:7878/query", "http://h:7878/query", "http://h:7878/update", ("http://h:7878/store", "http://h:7878/data")),
+        ("http://h:3030/ds/sparql", "http://h:3030/ds/sparql", "http://h:3030/ds/update",
+         ("http://h:3030/ds/store", "http://h:3030/ds/data")),
+        ("http://h:7200/repositories/r", "http://h:7200/repositories/r", "http://h:7200/repositories/r/statements",
+         ("http://h:7200/repositories/r/rdf-graphs/service",)),
+    ],
+    ids=["oxigraph-root", "oxigraph-query", "fuseki", "graphdb"],
+)  # fmt: skip
+def test_urls_derived_from_the_endpoint(url, query, update, stores):
+    """The layouts documented by each server (docs/stores.md)."""
+    derived = endpoint.Endpoint.from_url(url)
+    assert (derived.query, derived.update, derived.graph_stores) == (query, update, stores)
+
+
+def test_explicit_urls_win_and_none_means_update_only():
+    derived = endpoint.Endpoint.from_url("http://h:8890/sparql", update="http://h:8890/sparql-auth", graph_store="none")
+    assert (derived.update, derived.graph_stores) == ("http://h:8890/sparql-auth", ())
+
+
+def test_credentials_are_read_from_the_environment_only(monkeypatch):
+    monkeypatch.delenv(endpoint.ENV_TOKEN, raising=False)
+    monkeypatch.setenv(endpoint.ENV_USER, "user")
+    monkeypatch.setenv(endpoint.ENV_PASSWORD, "secret")
+    assert endpoint.auth_header() == {"Authorization": "Basic " + base64.b64encode(b"user:secret").decode()}
+    monkeypatch.setenv(endpoint.ENV_TOKEN, "t0ken")
+    assert endpoint.auth_header() == {"Authorization": "Bearer t0ken"}
