@@ -407,7 +407,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         raise UsageError("--update-endpoint and --graph-store go with --endpoint")
     progress = False if args.quiet else None
     documents = prepare(args.inputs, args.base, progress=progress)
-    report_problems(Conversion([d.table for d in documents if d.table is not None]))
+    _, errors = report_problems(Conversion([d.table for d in documents if d.table is not None]))
     try:
         if args.endpoint:
             from .endpoint import upload
@@ -415,7 +415,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             for done in upload(args.endpoint, documents, update=args.update_endpoint, graph_store=args.graph_store,
                                progress=progress):  # fmt: skip
                 print(f"{done.method:6} <{done.graph}>  {done.triples:,} triples")
-            return EXIT_OK
+            return EXIT_SKIPPED if errors else EXIT_OK
         target = args.store or DEFAULT_STORE
         for loaded in load_documents(target, documents, progress=progress):
             for graph, count in loaded.graphs.items():
@@ -424,7 +424,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         _err("interrupted; the store is unchanged" if not args.endpoint else "interrupted; graphs already sent stay on the server")
         return 130
-    return EXIT_OK
+    return EXIT_SKIPPED if errors else EXIT_OK  # as convert: loaded, but some source rows were skipped
 
 
 def _serve_args(p: argparse.ArgumentParser) -> None:

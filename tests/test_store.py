@@ -311,3 +311,30 @@ def test_progress_is_silent_in_a_pipe():
 def test_load_prints_no_bar_when_stderr_is_not_a_terminal(tmp_path, source_path, capsys):
     assert run("load", source_path, "--store", tmp_path / "s") == 0
     assert "\r" not in capsys.readouterr().err
+
+
+BAD = Path(__file__).resolve().parent / "data" / "bad"
+
+
+@pytest.mark.parametrize("name", ["binary-nul.txt", "empty.txt", "comma-separated.txt", "only-headers.txt"])
+def test_unusable_input_creates_no_store(name, tmp_path, capsys):
+    """Inputs the converter refuses (exit 2 from perfkg convert too) are refused before the store is touched."""
+    assert run("load", BAD / name, "--store", tmp_path / "store", "-q") == 2
+    _one_line(capsys.readouterr().err)
+    assert not (tmp_path / "store").exists()
+
+
+def test_rows_skipped_exit_3_as_convert_does(tmp_path):
+    """bad-amount.txt: perfkg convert exits 3 on it (a row had to be skipped); load reports the same."""
+    assert run("convert", BAD / "bad-amount.txt", "-o", tmp_path / "x.nt", "--format", "nt") == 3
+    assert run("load", BAD / "bad-amount.txt", "--store", tmp_path / "store", "-q") == 3
+    assert any("/table/" in g for g in graphs_of(tmp_path / "store"))
+
+
+def test_a_swap_cut_between_its_two_renames_is_finished_by_the_next_command(loaded, capsys):
+    """The load had completed (its copy was renamed 'ready') when the process died with no store in place."""
+    before = quads_of(loaded)
+    loaded.rename(loaded.parent / f".{loaded.name}.ready-999999999")  # a pid no process has
+    assert run("store", "info", "--store", loaded) == 0
+    assert quads_of(loaded) == before
+    assert leftovers(loaded) == []
