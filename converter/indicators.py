@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from .records import Indicator, Problem, Target
 from .targets import parse_target
@@ -104,8 +105,14 @@ def parse_indicators(text: str, file: str, line: int) -> tuple[list[Indicator], 
     ]
 
 
+@lru_cache(maxsize=8192)
 def _target(text: str) -> Target:
-    """A target with its parsed value (comparator, number, unit …)."""
+    """A target with its parsed value (comparator, number, unit …).
+
+    Cached: target texts repeat (2,499 in the bundled table, 530 distinct),
+    parsing them was ~30 % of a conversion, and Target is frozen, so indicators
+    may share one (issue 9, benchmarks/README.md).
+    """
     return Target(text, parse_target(text))
 
 
