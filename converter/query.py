@@ -155,7 +155,12 @@ class EndpointBackend:
     def select(self, query: str) -> Result:
         from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
 
+        from .endpoint import auth_header
+
         client = SPARQLWrapper(self.url)
+        # Credentials only from the environment (PERFKG_ENDPOINT_USER/…_PASSWORD or …_TOKEN).
+        for name, value in auth_header().items():
+            client.addCustomHttpHeader(name, value)
         client.setMethod(POST)
         client.setTimeout(int(self.timeout))
         client.setQuery(query)

@@ -221,6 +221,19 @@ def test_credentials_from_the_environment(guarded, server, source_path, monkeypa
     assert sparql(server, COUNT_PROJECTS) == [(str(PROJECTS),)]
 
 
+def test_query_command_sends_the_environment_credentials(guarded, source_path, monkeypatch, capsys):
+    monkeypatch.setenv(endpoint.ENV_USER, "user")
+    monkeypatch.setenv(endpoint.ENV_PASSWORD, "secret")
+    assert run("load", source_path, "--endpoint", guarded, "-q") == 0
+    capsys.readouterr()
+    assert run("query", "units-without-satisfaction-indicator", "--endpoint", guarded + "/query", "--format", "csv") == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and "广州市劳动就业服务管理中心" in lines[1]  # see tests/expected/
+    monkeypatch.setenv(endpoint.ENV_PASSWORD, "wrong")
+    assert run("query", "units-without-satisfaction-indicator", "--endpoint", guarded + "/query") == 2
+    assert "Unauthorized" in _one_line(capsys.readouterr().err)
+
+
 def test_select_without_credentials_is_refused_in_one_line(guarded):
     with pytest.raises(endpoint.EndpointError, match="authentication refused"):
         endpoint.select(guarded, COUNT_PROJECTS)
