@@ -89,6 +89,45 @@ def grouped_by_subject(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
         yield from block
 
 
+def _grouped_triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
+    """``triples(grouped_by_subject(quads))`` in one pass, the same triples in the same order.
+
+    All triples of one subject in one graph are either under the graph's IRI
+    or not, so the shared-triple test runs once per subject, not per triple
+    (issue 9: the two passes cost ≈ 25 % of a Turtle conversion).
+    """
+    seen: set[ox.Triple] = set()
+    graph: object = None
+    by_subject: dict[object, list[ox.Triple]] = {}
+    for quad in quads:
+        name = quad.graph_name
+        if name != graph:
+            yield from _unique_blocks(graph, by_subject, seen)
+            by_subject, graph = {}, name
+        subject = quad.subject
+        block = by_subject.get(subject)
+        if block is None:
+            by_subject[subject] = [quad.triple]
+        else:
+            block.append(quad.triple)
+    yield from _unique_blocks(graph, by_subject, seen)
+
+
+def _unique_blocks(graph: object, by_subject: dict, seen: set[ox.Triple]) -> Iterator[ox.Triple]:
+    """One graph's subject blocks; triples of subjects outside the graph's IRI only once per run."""
+    root = graph.value if isinstance(graph, ox.NamedNode) else None
+    for subject, block in by_subject.items():
+        if root is not None and isinstance(subject, ox.NamedNode) and (
+            subject.value == root or subject.value.startswith(root + "/")
+        ):
+            yield from block
+            continue
+        for triple in block:
+            if triple not in seen:
+                seen.add(triple)
+                yield triple
+
+
 def write(quads: Iterable[ox.Quad], fmt: str, output: BinaryIO) -> None:
     """Serialize quads (or their triples) to a binary stream."""
     if fmt == "json-ld":
@@ -98,9 +137,13 @@ def write(quads: Iterable[ox.Quad], fmt: str, output: BinaryIO) -> None:
         write_jsonld(quads, output)
         return
     rdf_format = FORMATS[fmt]
-    if fmt in {"turtle", "trig", "xml"}:
-        quads = grouped_by_subject(quads)
-    stream: Iterable = quads if fmt in QUAD_FORMATS else triples(quads)
+    stream: Iterable
+    if fmt in QUAD_FORMATS:
+        stream = grouped_by_subject(quads) if fmt == "trig" else quads
+    elif fmt in {"turtle", "xml"}:
+        stream = _grouped_triples(quads)
+    else:
+        stream = triples(quads)
     prefixes = PREFIXES if fmt in {"turtle", "trig", "xml", "json-ld"} else None
     ox.serialize(stream, output, rdf_format, prefixes=prefixes)
 
