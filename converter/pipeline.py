@@ -18,8 +18,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from . import catalog, query, store, validate
-from .convert import read_tables, write_graph
+from .convert import Conversion, write_graph
 from .vocab import DEFAULT_BASE
 
 DEFAULT_OUT = "perfkg-out"
@@ -57,7 +59,11 @@ def build(
     """Run the whole job; ``say`` receives one line per step for the user."""
     out = Path(out)
     report = BuildReport()
-    conversion = read_tables(inputs)
+    # Read each table once: the store's documents carry the records the graph is built from.
+    documents = store.prepare(inputs, base)
+    if any(doc.table is None for doc in documents):
+        raise ValueError("perfkg build takes source tables (.txt/.tsv); load RDF files with perfkg load")
+    conversion = Conversion([doc.table for doc in documents])
     report.problems = sum(p.severity != "info" for p in conversion.problems)
     for problem in conversion.problems:
         if problem.severity != "info":
@@ -67,7 +73,6 @@ def build(
         report.graph_files.append(out / name)
     say(f"converted {len(inputs)} file(s) → {out / 'graph.ttl'}, {out / 'graph.nq'}")
 
-    documents = store.prepare(inputs, base)
     checked = validate.validate(_memory_store(out / "graph.nq"), engine)
     report.validation = checked.counts()
     (out / "validation.txt").write_text(validate.as_text(checked, limit=1000) + "\n", encoding="utf-8")
@@ -85,9 +90,7 @@ def build(
     return report
 
 
-def _memory_store(path: Path):
-    import pyoxigraph as ox
-
+def _memory_store(path: Path) -> ox.Store:
     memory = ox.Store()
     memory.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     return memory
