@@ -17,8 +17,11 @@ parameter has one placeholder line ``VALUES ?name { … }`` in the query, and
 :func:`bind` replaces what is between its braces with the N-Triples form of an
 RDF term built by pyoxigraph (which escapes quotes, backslashes and line
 breaks). A value with quotes, braces or ``#`` therefore stays inside one
-literal. The one exception is a ``limit`` parameter: SPARQL has no variable
-LIMIT, so the query's ``LIMIT n`` line gets a number parsed by :func:`int`.
+literal. A ``name`` parameter binds two terms, the plain literal and the same
+text tagged ``@zh`` (names are stored in both forms), so that a triple pattern
+finds either through the store's index. The one exception is a ``limit``
+parameter: SPARQL has no variable LIMIT, so the query's ``LIMIT n`` line gets a
+number parsed by :func:`int`.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ import pyoxigraph as ox
 from . import assets
 
 #: Kinds of parameter and the RDF term each becomes.
-KINDS = ("string", "iri", "integer", "decimal", "limit")
+KINDS = ("string", "name", "iri", "integer", "decimal", "limit")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 _FIELD = re.compile(r"^#\s?(?P<key>title|zh|en|terms|note|param|column)\b\s*(?P<rest>.*)$")
@@ -172,7 +175,8 @@ def term(kind: str, value: str) -> str:
     """The SPARQL (N-Triples) syntax of the RDF term a parameter value stands for.
 
     pyoxigraph builds the term and writes it, escaping what must be escaped;
-    nothing of the value reaches the query unescaped.
+    nothing of the value reaches the query unescaped. A ``name`` gives two terms
+    (the VALUES line then has two rows).
     """
     if kind == "string":
         if _CODEPOINT_ESCAPE.search(value):
@@ -180,6 +184,12 @@ def term(kind: str, value: str) -> str:
             # escaped backslash: the value would not read back as itself there.
             raise QueryError(f"{value!r}: a backslash followed by u/U and hex digits cannot be bound safely")
         return str(ox.Literal(value))
+    if kind == "name":
+        # Names are stored as plain literals (pk:normalizedName) and as @zh labels
+        # (rdfs:label): binding both terms lets a triple pattern find either through the
+        # store's index, where FILTER (STR(?label) = …) compared every label in the store.
+        plain = term("string", value)
+        return f"{plain} {ox.Literal(value, language='zh')}"
     if kind == "iri":
         try:
             return str(ox.NamedNode(value))

@@ -280,6 +280,7 @@ def test_malformed_typed_values_are_refused(kind, value):
     ("kind", "value", "term"),
     [
         ("string", 'say "hi"', '"say \\"hi\\""'),
+        ("name", 'say "就业"', '"say \\"就业\\"" "say \\"就业\\""@zh'),
         ("iri", "https://w3id.org/perfkg/place/440104", "<https://w3id.org/perfkg/place/440104>"),
         ("integer", " 7 ", '"7"^^<http://www.w3.org/2001/XMLSchema#integer>'),
         ("decimal", "1.50", '"1.50"^^<http://www.w3.org/2001/XMLSchema#decimal>'),
