@@ -19,12 +19,13 @@ belongs to), so a person can open the source table at that line.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
@@ -36,7 +37,7 @@ from rdflib.namespace import RDFS as R_RDFS
 from rdflib.namespace import SH
 
 from . import assets
-from .vocab import PK, PK_NS, PREFIXES, RDFS
+from .vocab import PK, PK_NS, PREFIXES, RDF, RDFS
 
 ENGINES = ("shacl-rust", "pyshacl")
 DEFAULT_ENGINE = "shacl-rust"
@@ -59,7 +60,8 @@ class Result:
     ``focus`` is the IRI (or blank-node label) of the focus node; ``shape`` the
     IRI of the shape that fired; ``severity`` one of :data:`SEVERITIES`;
     ``messages`` the ``(text, language)`` pairs of its ``sh:resultMessage``.
-    ``label`` and ``line`` name the focus node for a person.
+    ``label`` and ``line`` name the focus node for a person; ``table`` the
+    table it belongs to, so a line number is unambiguous in a many-table input.
     """
 
     focus: str
@@ -71,6 +73,7 @@ class Result:
     messages: tuple[tuple[str, str | None], ...] = ()
     label: str | None = None
     line: int | None = None
+    table: str | None = None  # IRI of the table the focus node belongs to (its row's pk:inTable)
 
     def key(self) -> tuple[str, str, str, str]:
         """What two engines must agree on."""
@@ -153,14 +156,32 @@ def validate(store: ox.Store, engine: str = DEFAULT_ENGINE, shapes: tuple[str, .
     if len(store) == 0:
         raise ValidationError("the graph is empty: nothing to validate")
     names = tuple(shapes) if shapes else shape_names()
+    return Report(engine, _sorted(_check(store, engine, names)))
+
+
+def _check(store: ox.Store, engine: str, names: tuple[str, ...], part: str = "all") -> list[Result]:
+    """Run one engine on the union of the store's graphs; name the focus nodes.
+
+    ``part`` picks the shapes whose targets are kept: ``all``, or (table by
+    table) ``local`` / ``global`` (see :func:`split_shapes`).
+    """
     if engine == "pyshacl":
-        results = _run_pyshacl(data_ntriples(store), names)
+        results = _run_pyshacl(data_ntriples(store), _shapes_part(names, part))
+    elif part == "all":
+        text = "\n".join(assets.read_text("shapes", n) for n in names).encode("utf-8")
+        results = _run_shacl_rust(data_ntriples(store, ontology=True), text, "turtle")
     else:
-        results = _run_shacl_rust(data_ntriples(store, ontology=True), names)
-    return Report(engine, sorted((_locate(store, r) for r in results), key=_order))
+        text = _shapes_part(names, part).serialize(format="nt", encoding="utf-8")
+        results = _run_shacl_rust(data_ntriples(store, ontology=True), text, "nt")
+    return [_locate(store, r) for r in results]
 
 
-def _run_pyshacl(data: bytes, names: tuple[str, ...]) -> list[Result]:
+def _sorted(results: Iterable[Result]) -> list[Result]:
+    """Results without repeats, in report order (both paths, whole and table by table, use it)."""
+    return sorted(set(results), key=_order)
+
+
+def _run_pyshacl(data: bytes, shapes: rdflib.Graph) -> list[Result]:
     import pyshacl
 
     graph = rdflib.Graph()
@@ -168,7 +189,7 @@ def _run_pyshacl(data: bytes, names: tuple[str, ...]) -> list[Result]:
     # inplace: the data graph is ours, so pyshacl may add the ontology to it
     # instead of copying 24 k triples first (FINDINGS: the copy is slow).
     _, report, _ = pyshacl.validate(
-        graph, shacl_graph=shapes_graph(names), ont_graph=ontology_graph(), advanced=True, inplace=True
+        graph, shacl_graph=shapes, ont_graph=ontology_graph(), advanced=True, inplace=True
     )
     return [_from_pyshacl(report, node) for node in report.subjects(R_RDF.type, SH.ValidationResult)]
 
@@ -187,16 +208,15 @@ def _from_pyshacl(report: rdflib.Graph, node: rdflib.term.Node) -> Result:
     )
 
 
-def _run_shacl_rust(data: bytes, names: tuple[str, ...]) -> list[Result]:
+def _run_shacl_rust(data: bytes, shapes: bytes, shapes_format: str) -> list[Result]:
     try:
         import shacl_rust
     except ImportError as err:  # pragma: no cover - a dependency; only a broken install lacks it
         raise ValidationError("the shacl-rust engine is not installed (pip install shacl-rust), or use --engine pyshacl") from err
-    shapes = "\n".join(assets.read_text("shapes", n) for n in names).encode("utf-8")
     try:
         # streamed from the bytes: no decoded copy of a graph that may be 100s of MB
         report = shacl_rust.validate_file(
-            io.BytesIO(data), io.BytesIO(shapes), data_format="nt", shapes_format="turtle", experimental_index=True
+            io.BytesIO(data), io.BytesIO(shapes), data_format="nt", shapes_format=shapes_format, experimental_index=True
         )
     except Exception as err:  # the binding raises plain exceptions with the engine's text
         raise ValidationError(f"shacl-rust failed: {err}") from err
@@ -261,7 +281,7 @@ def _message_templates(shape: str) -> tuple[tuple[tuple[str, ...], re.Pattern[st
 def _locate(store: ox.Store, result: Result) -> Result:
     """Add the label and source line of the focus node, or of the row above it."""
     label, line = describe(store, result.focus)
-    return replace(result, label=label, line=line)
+    return replace(result, label=label, line=line, table=table_of(store, result.focus))
 
 
 def describe(store: ox.Store, iri: str, depth: int = 4) -> tuple[str | None, int | None]:
@@ -286,6 +306,28 @@ def describe(store: ox.Store, iri: str, depth: int = 4) -> tuple[str | None, int
     return label, line
 
 
+def table_of(store: ox.Store, iri: str, depth: int = 4) -> str | None:
+    """The table a node belongs to: itself if it is one, its row's ``pk:inTable``, else None.
+
+    Organisations and indicator definitions belong to no single table (every
+    table that names them describes them): None.
+    """
+    if iri.startswith("_:"):
+        return None
+    node = ox.NamedNode(iri)
+    if next(store.quads_for_pattern(node, RDF.type, PK.PerformanceGoalsTable), None) is not None:
+        return iri
+    found = next(store.quads_for_pattern(node, PK.inTable, None), None)
+    if found is not None:
+        return found.object.value
+    if depth > 0:
+        for up in _UP:
+            parent = next(store.quads_for_pattern(None, up, node), None)
+            if parent is not None:
+                return table_of(store, parent.subject.value, depth - 1)
+    return None
+
+
 def _first(store: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> str | None:
     values = sorted(
         (q.object for q in store.quads_for_pattern(node, predicate, None)),
@@ -294,11 +336,357 @@ def _first(store: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> str 
     return str(values[0].value) if values else None
 
 
+# -- table by table (issue 9) -----------------------------------------------------
+#
+# The whole union of a province (thousands of tables) does not fit an engine:
+# shacl-rust needs ≈ 58 MB per table. Every shape's focus node, and everything
+# its constraints reach, lies inside one table's named graph plus the shared
+# graphs (concept schemes, places, fiscal years, load records) — except the
+# shapes on resources that many tables describe (organisations, indicator
+# definitions, the amount unit). So each table is validated alone with the
+# shared graphs beside it and the "global" shapes' targets removed; the global
+# shapes run once on what the tables say about those shared resources. The
+# checks that tell whether that split is exact run as the input streams by
+# (docs/validation.md, "Table by table"); when one fails, a second pass
+# validates the tables concerned together, so the report always equals the
+# whole union's.
+
+#: Classes whose instances several tables describe: their shapes run once, on all tables' descriptions.
+SHARED_CLASSES = (PK.BudgetUnit, PK.Department, PK.IndicatorDefinition, PK.AmountUnit)
+
+#: Graphs every table sees: the schemes, the places and fiscal years, the store's load records.
+SHARED_GRAPH_NAMES = (
+    "https://w3id.org/perfkg/vocabulary", "https://w3id.org/perfkg/reference", "https://w3id.org/perfkg/loads",
+)
+
+
+def split_shapes(names: tuple[str, ...] | None = None) -> dict[str, list[str]]:
+    """The shapes (IRIs) by where they run: ``local`` (each table) or ``global`` (once).
+
+    A shape is global when it targets a class of :data:`SHARED_CLASSES`; the
+    classification docs/validation.md gives is checked against this.
+    """
+    graph = shapes_graph(names or shape_names())
+    shared = {rdflib.URIRef(c.value) for c in SHARED_CLASSES}
+    found: dict[str, set[str]] = {"local": set(), "global": set()}
+    for shape, cls in graph.subject_objects(SH.targetClass):
+        found["global" if cls in shared else "local"].add(str(shape))
+    return {part: sorted(iris) for part, iris in found.items()}
+
+
+@lru_cache(maxsize=8)
+def _shapes_part(names: tuple[str, ...], part: str) -> rdflib.Graph:
+    """The shapes with only the ``part``'s targets kept (``all`` keeps every target).
+
+    Removing a shape's ``sh:targetClass`` switches it off without touching its
+    constraints or messages, so both parts keep every definition.
+    """
+    full = shapes_graph(names)
+    if part == "all":
+        return full
+    shared = {rdflib.URIRef(c.value) for c in SHARED_CLASSES}
+    graph = rdflib.Graph()
+    for triple in full:
+        graph.add(triple)
+    for shape, cls in list(full.subject_objects(SH.targetClass)):
+        if (cls in shared) != (part == "global"):
+            graph.remove((shape, SH.targetClass, cls))
+    return graph
+
+
+@lru_cache(maxsize=1)
+def _shared_classes() -> frozenset[ox.NamedNode]:
+    """:data:`SHARED_CLASSES` and their subclasses in the ontology (target classes include them)."""
+    ontology = ontology_graph()
+    found = set()
+    for cls in SHARED_CLASSES:
+        for sub in ontology.transitive_subjects(R_RDFS.subClassOf, rdflib.URIRef(cls.value)):
+            found.add(ox.NamedNode(str(sub)))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=8)
+def _inverse_predicates(names: tuple[str, ...]) -> frozenset[ox.NamedNode]:
+    """Predicates the global shapes follow backwards (``pk:Department`` ← ``dcterms:publisher``)."""
+    graph = shapes_graph(names)
+    return frozenset(ox.NamedNode(str(p)) for p in graph.objects(None, SH.inversePath) if isinstance(p, rdflib.URIRef))
+
+
+@dataclass
+class TableSource:
+    """An input validated table by table: a stream of quads that can be read again.
+
+    ``read()`` yields every quad from the start (a second pass reads again).
+    ``is_table`` tells a table's graph from a shared one; None: decided by a
+    first pass (a table graph holds its own ``pk:PerformanceGoalsTable``).
+    ``ordered``: the shared quads a table needs come before the next table
+    starts (perfkg's writer and the store give that); if not, the first pass
+    also gathers the shared graphs.
+    """
+
+    read: Callable[[], Iterator[ox.Quad]]
+    is_table: Callable[[object], bool] | None = None
+    ordered: bool = False
+
+
+def tables_of_store(store: ox.Store) -> TableSource:
+    """A store: its shared graphs first, then each table's graph (complete, in IRI order)."""
+    tables = sorted(
+        (g for g in store.named_graphs() if next(store.quads_for_pattern(g, RDF.type, PK.PerformanceGoalsTable, g), None)),
+        key=lambda g: g.value,
+    )
+    names = set(tables)
+
+    def read() -> Iterator[ox.Quad]:
+        yield from store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        for graph in sorted(store.named_graphs(), key=lambda g: g.value):
+            if graph not in names:
+                yield from store.quads_for_pattern(None, None, None, graph)
+        for graph in tables:
+            yield from store.quads_for_pattern(None, None, None, graph)
+
+    return TableSource(read, lambda g: g in names, ordered=True)
+
+
+def tables_of_files(paths: Iterable[str], base: str | None = None) -> TableSource:
+    """Source tables (converted as they stream) and N-Quads/TriG files, in the order given.
+
+    Only source tables are known to be ordered (perfkg's converter writes a
+    table's shared quads before the next table); RDF files get a first pass.
+    """
+    from .convert import is_source_table, stream_quads
+    from .vocab import DEFAULT_BASE
+
+    paths = [str(p) for p in paths]
+    tables = [p for p in paths if is_source_table(p)]
+    others = [p for p in paths if not is_source_table(p)]
+    for path in others:
+        if quad_format(path) is None:
+            raise ValueError(f"{path}: only source tables, N-Quads and TriG are validated table by table")
+
+    def read() -> Iterator[ox.Quad]:
+        if tables:  # as graph_of: every source table through one converter run, then the RDF files
+            yield from stream_quads(tables, base or DEFAULT_BASE)
+        for path in others:
+            with open(path, "rb") as stream:
+                yield from ox.parse(stream, format=quad_format(path))
+
+    if others:
+        return TableSource(read)
+    shared = {ox.NamedNode(g) for g in SHARED_GRAPH_NAMES}
+    return TableSource(read, lambda g: isinstance(g, ox.NamedNode) and g not in shared, ordered=True)
+
+
+def quad_format(path: str) -> ox.RdfFormat | None:
+    """The quad format of a file by its name (N-Quads, TriG), or None: only these carry table graphs."""
+    from .serialize import FORMATS, guess_format
+
+    name = guess_format(path)
+    return FORMATS[name] if name in ("nq", "trig") else None
+
+
+def validate_tables(source: TableSource, engine: str = DEFAULT_ENGINE, shapes: tuple[str, ...] | None = None) -> Report:
+    """Validate one table's graph at a time; the same report as :func:`validate` on the union.
+
+    Memory holds one table, the shared graphs and what the tables say about
+    shared resources (organisations, indicator definitions), not the union.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown SHACL engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    return _TableRun(source, engine, tuple(shapes) if shapes else shape_names()).run()
+
+
+class _TableRun:
+    """The state of one table-by-table validation (see the section comment above)."""
+
+    def __init__(self, source: TableSource, engine: str, names: tuple[str, ...]) -> None:
+        self.source, self.engine, self.names = source, engine, names
+        self.is_table = source.is_table
+        self.shared: list[ox.Quad] = []
+        self.shared_subjects: set = set()
+        self.results: dict[ox.NamedNode, list[Result]] = {}
+        self.split: set[ox.NamedNode] = set()
+        # What the tables say about shared resources: the global shapes' data.
+        self.described = ox.Store()
+        self.digests: dict[object, bytes] = {}  # shared resource → its first table's description
+        self.conflicts: set = set()  # shared resources two tables describe differently
+        self.unresolved: dict[ox.NamedNode, set[ox.NamedNode]] = {}  # IRI → tables naming it without describing it
+        self.classes = _shared_classes()
+        self.inverse = _inverse_predicates(names)
+
+    def run(self) -> Report:
+        if not self.source.ordered:
+            self._gather_shared()
+        self._first_pass()
+        if not self.results:  # no table graph: the shared graphs are the whole input
+            if not self.shared:
+                raise ValidationError("the graph is empty: nothing to validate")
+            return Report(self.engine, _sorted(_check(self._store(self.shared), self.engine, self.names)))
+        groups, revisit = self._groups()
+        if groups or revisit or self.conflicts:
+            self._second_pass(groups, revisit)
+        found = [r for results in self.results.values() for r in results]
+        if split_shapes(self.names)["global"]:
+            found += _check(self._store(self.shared, self.described), self.engine, self.names, "global")
+        return Report(self.engine, _sorted(found))
+
+    # -- passes ---------------------------------------------------------------
+
+    def _gather_shared(self) -> None:
+        """Unordered input: find the table graphs and gather every other quad before validating.
+
+        A graph's quads are held until its ``pk:PerformanceGoalsTable`` quad
+        shows it is a table (perfkg writes that quad first, so nothing is held).
+        """
+        tables: set = set()
+        held: dict[object, list[ox.Quad]] = {}
+        for quad in self.source.read():
+            graph = quad.graph_name
+            if graph in tables:
+                continue
+            if quad.subject == graph and quad.predicate == RDF.type and quad.object == PK.PerformanceGoalsTable:
+                tables.add(graph)
+                held.pop(graph, None)
+                continue
+            held.setdefault(graph, []).append(quad)
+        self.is_table = tables.__contains__
+        for quads in held.values():
+            self._add_shared(quads)
+
+    def _add_shared(self, quads: Iterable[ox.Quad]) -> None:
+        for quad in quads:
+            self.shared.append(quad)
+            self.shared_subjects.add(quad.subject)
+
+    def _runs(self, collect_shared: bool) -> Iterator[tuple[ox.NamedNode, list[ox.Quad]]]:
+        """Each run of consecutive quads of one table graph.
+
+        A run is yielded when the next table starts, so on ordered input the
+        shared quads of a table (its places, its fiscal year) are in by then.
+        """
+        assert self.is_table is not None
+        name, run = None, []
+        for quad in self.source.read():
+            graph = quad.graph_name
+            if not self.is_table(graph):
+                if collect_shared:
+                    self._add_shared((quad,))
+                continue
+            if graph != name:
+                if run:
+                    yield name, run
+                name, run = graph, []
+            run.append(quad)
+        if run:
+            yield name, run
+
+    def _first_pass(self) -> None:
+        for name, quads in self._runs(collect_shared=self.source.ordered):
+            if name in self.results:
+                self.split.add(name)  # a table graph in pieces: validated whole in the second pass
+            results = _check(self._store(self.shared, quads), self.engine, self.names, "local")
+            self.results.setdefault(name, []).extend(results)
+            self._note(name, quads)
+
+    def _note(self, name: ox.NamedNode, quads: list[ox.Quad]) -> None:
+        """Keep what a table says about shared resources; check it against the other tables'."""
+        root, prefix = name.value, name.value + "/"
+        subjects, foreign = set(), {}
+        for quad in quads:
+            s = quad.subject
+            subjects.add(s)
+            if not (isinstance(s, ox.NamedNode) and (s.value == root or s.value.startswith(prefix))):
+                foreign.setdefault(s, []).append(quad)
+        keep = set(foreign)
+        keep.update(q.subject for q in quads if q.predicate == RDF.type and q.object in self.classes)
+        self.described.bulk_extend(
+            ox.Quad(q.subject, q.predicate, q.object)
+            for q in quads
+            if q.subject in keep or (q.predicate in self.inverse and q.object in keep)
+        )
+        for subject, said in foreign.items():
+            digest = hashlib.sha1("\n".join(sorted(str(q.triple) for q in said)).encode()).digest()
+            if self.digests.setdefault(subject, digest) != digest:
+                self.conflicts.add(subject)
+        for quad in quads:
+            o = quad.object
+            if isinstance(o, ox.NamedNode) and o not in subjects and o not in self.shared_subjects:
+                self.unresolved.setdefault(o, set()).add(name)
+
+    def _groups(self) -> tuple[dict[ox.NamedNode, ox.NamedNode], set[ox.NamedNode]]:
+        """Tables to validate together (split graphs, links between tables) and tables to redo alone.
+
+        A table that names a resource of another table (an IRI under that
+        table's) is validated with it; one that names a shared resource only
+        other tables describe is validated again with those descriptions.
+        """
+        parent = {name: name for name in self.split}
+
+        def find(x: ox.NamedNode) -> ox.NamedNode:
+            while parent.setdefault(x, x) != x:
+                x = parent[x]
+            return x
+
+        revisit: set[ox.NamedNode] = set()
+        tables = {name.value: name for name in self.results}
+        for iri, names in self.unresolved.items():
+            owner = _owner(iri.value, tables)
+            if owner is not None:
+                for name in names - {owner}:
+                    parent[find(name)] = find(owner)
+            elif iri in self.digests:
+                revisit |= names
+        groups = {name: find(name) for name in parent}
+        return groups, revisit - set(groups)
+
+    def _second_pass(self, groups: dict[ox.NamedNode, ox.NamedNode], revisit: set[ox.NamedNode]) -> None:
+        """Validate again, with every table's description of shared resources beside, the tables concerned.
+
+        Only resources of no table go beside (organisations, definitions, source
+        files): a table's own resource written into another table's graph is
+        handled by validating the two tables together.
+        """
+        tables = {name.value: name for name in self.results}
+        context = [*self.shared]
+        context += (q for q in self.described if not isinstance(q.subject, ox.NamedNode) or _owner(q.subject.value, tables) is None)
+        pending: dict[ox.NamedNode, list[ox.Quad]] = {}
+        for name, quads in self._runs(collect_shared=False):
+            if name in groups:
+                pending.setdefault(groups[name], []).extend(quads)
+            elif name in revisit or any(q.subject in self.conflicts for q in quads):
+                self.results[name] = _check(self._store(context, quads), self.engine, self.names, "local")
+        for root, quads in pending.items():
+            members = [name for name, r in groups.items() if r == root]
+            for name in members:
+                self.results[name] = []
+            self.results[root] = _check(self._store(context, quads), self.engine, self.names, "local")
+
+    @staticmethod
+    def _store(*parts: Iterable[ox.Quad] | ox.Store) -> ox.Store:
+        store = ox.Store()
+        store.bulk_extend(itertools.chain.from_iterable(parts))
+        return store
+
+
+def _owner(iri: str, tables: dict[str, ox.NamedNode]) -> ox.NamedNode | None:
+    """The table whose IRI ``iri`` lies under (``T/unit/…`` → ``T``), or None."""
+    cut = len(iri)
+    while cut > 0:
+        if iri[:cut] in tables:
+            return tables[iri[:cut]]
+        cut = iri.rfind("/", 0, cut)
+    return None
+
+
 # -- presenting -----------------------------------------------------------------
 
 
 def _order(result: Result) -> tuple:
-    return (SEVERITIES.index(result.severity), result.shape, result.component, result.line or 0, result.focus)
+    # Everything after the focus breaks ties, so the order never depends on the engine's.
+    return (
+        SEVERITIES.index(result.severity), result.shape, result.component, result.line or 0, result.focus,
+        result.path or "", result.value or "", result.messages, result.table or "", result.label or "",
+    )
 
 
 def _groups(results: Iterable[Result]) -> Iterator[tuple[tuple[str, str, str, str | None], list[Result]]]:
@@ -320,9 +708,17 @@ def _short_path(path: str) -> str:
     return re.sub(r"<([^>]+)>", lambda m: short(m.group(1)), path)
 
 
-def _where(result: Result) -> str:
+def _where(result: Result, tables: bool = False) -> str:
+    """Where to look: line and label, and the table when the report covers several."""
     line = f"line {result.line}" if result.line is not None else "no line"
-    return f"{line} · {result.label or short(result.focus)}"
+    table = f" · table {_table_name(result.table)}" if tables and result.table else ""
+    return f"{line} · {result.label or short(result.focus)}{table}"
+
+
+def _table_name(iri: str) -> str:
+    """A table IRI shortened to what tells tables apart: ``…/table/44b0e28eb04d1dda/2024``."""
+    cut = iri.rfind("/table/")
+    return "…" + iri[cut:] if cut >= 0 else short(iri)
 
 
 def _message_text(messages: tuple[tuple[str, str | None], ...]) -> str:
@@ -336,6 +732,7 @@ def as_text(report: Report, fail_on: str = "violation", limit: int = 20) -> str:
     ``limit`` caps the focus nodes listed per group (0: no cap).
     """
     out = [f"perfkg validate ({report.engine}): {len(report.results)} result(s)"]
+    tables = len({r.table for r in report.results if r.table}) > 1
     for (severity, shape, component, path), results in _groups(report.results):
         on = f" on {_short_path(path)}" if path else ""
         out.append("")
@@ -347,7 +744,7 @@ def as_text(report: Report, fail_on: str = "violation", limit: int = 20) -> str:
         for r in shown:
             detail = "" if len(common) == 1 else f": {_message_text(r.messages)}"
             value = f" [value {_display(r.value)}]" if r.value and r.value.strip("<>") != r.focus else ""
-            out.append(f"  - {_where(r)}{value}{detail}")
+            out.append(f"  - {_where(r, tables)}{value}{detail}")
         if len(shown) < len(results):
             out.append(f"  … and {len(results) - len(shown)} more (--limit 0 lists all)")
     counts = report.counts()
@@ -418,6 +815,8 @@ def as_graph(report: Report, fail_on: str = "violation") -> rdflib.Graph:
             g.add((focus, R_RDFS.label, rdflib.Literal(r.label, lang="zh")))
         if r.line is not None:
             g.add((focus, rdflib.URIRef(PK_NS + "sourceLine"), rdflib.Literal(r.line)))
+        if r.table:
+            g.add((focus, rdflib.URIRef(PK_NS + "inTable"), rdflib.URIRef(r.table)))
     return g
 
 
