@@ -93,10 +93,17 @@ def cmd_convert(args: argparse.Namespace) -> int:
     write, conforms = _validate_before_writing(conversion, args) if args.validate else (True, True)
     if not write:
         return EXIT_NEGATIVE
-    write_graph(conversion, args.format, args.output, args.base, args.download_url)
+    write_graph(conversion, args.format, args.output, args.base, args.download_url, jobs=_jobs_of(args))
     if not conforms:  # --validate --force: written, but the verdict stays negative
         return EXIT_NEGATIVE
     return EXIT_SKIPPED if errors else EXIT_OK
+
+
+def _jobs_of(args: argparse.Namespace) -> int:
+    """``--jobs``, or every core this process may use."""
+    from .render import default_jobs
+
+    return args.jobs or default_jobs()
 
 
 def _convert_streaming(args: argparse.Namespace) -> int:
@@ -108,7 +115,7 @@ def _convert_streaming(args: argparse.Namespace) -> int:
         return not (args.strict and any(p.severity in ("warning", "error") for p in conversion.problems))
 
     conversion, written = stream_graph(
-        args.inputs, args.format, args.output, args.base, args.download_url, args.encoding, keep=keep
+        args.inputs, args.format, args.output, args.base, args.download_url, args.encoding, keep=keep, jobs=_jobs_of(args)
     )
     _warnings, errors = report_problems(conversion)
     _summarise_tables(conversion)
@@ -210,7 +217,18 @@ def _convert_args(p: argparse.ArgumentParser) -> None:
         "--download-url", type=_absolute_url, metavar="URL",
         help="URL where the written file will be published (the dataset description's dcat:downloadURL)",
     )
+    p.add_argument(
+        "--jobs", "-j", type=_jobs, default=None, metavar="N",
+        help="processes rendering departments in N-Triples, N-Quads, Turtle and TriG (default: the cores available; "
+        "the output is the same for any N)",
+    )
     _add_base(p)
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"--jobs takes a whole number of processes, 1 or more (found {value!r})")
+    return int(value)
 
 
 def _export_args(p: argparse.ArgumentParser) -> None:

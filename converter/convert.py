@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from . import render
 from .dataset import Distribution, Provenance
 from .graph import GraphBuilder
 from .iris import Minter
@@ -74,16 +75,37 @@ def quads(conversion: Conversion, base: str = DEFAULT_BASE, distribution: Distri
 
 
 def write_graph(
-    conversion: Conversion, fmt: str, output: str | Path | None, base: str = DEFAULT_BASE, download_url: str | None = None
+    conversion: Conversion,
+    fmt: str,
+    output: str | Path | None,
+    base: str = DEFAULT_BASE,
+    download_url: str | None = None,
+    jobs: int = 1,
 ) -> None:
-    """Write the graph to a file (atomically) or, when ``output`` is None, to stdout."""
+    """Write the graph to a file (atomically) or, when ``output`` is None, to stdout.
+
+    ``jobs`` processes render the tables' departments (:mod:`converter.render`);
+    the output is the same whatever their number.
+    """
     distribution = Distribution(fmt, download_url) if download_url else None
     if output is None:
-        write(quads(conversion, base, distribution), fmt, sys.stdout.buffer)
+        _write(conversion.tables, fmt, sys.stdout.buffer, base, distribution, jobs)
         sys.stdout.buffer.flush()
         return
     with atomic_output(Path(output)) as stream:
-        write(quads(conversion, base, distribution), fmt, stream)
+        _write(conversion.tables, fmt, stream, base, distribution, jobs)
+
+
+def _write(
+    parts: Iterable[Table], fmt: str, output: BinaryIO, base: str, distribution: Distribution | None, jobs: int
+) -> None:
+    """Tables (or a file's parts) to RDF: part by part where the format allows it, else from the quads."""
+    provenance = Provenance.current(distribution)
+    if fmt in render.FORMATS:
+        render.write_parts(parts, fmt, output, base, provenance, jobs)
+        return
+    builder = GraphBuilder(Minter(base), provenance)
+    write((q for i, part in enumerate(parts) for q in builder.quads(part, schemes=i == 0)), fmt, output)
 
 
 def stream_quads(
@@ -112,6 +134,15 @@ def stream_quads(
                 index = _summarise(conversion, index, part)
 
 
+def _summarised_parts(paths: Sequence[str | Path], encoding: str | None, conversion: Conversion) -> Iterator[Table]:
+    """Each file's parts (:func:`~converter.reader.iter_table`), folded into ``conversion`` as they go by."""
+    for path in paths:
+        index = -1
+        for part in iter_table(path, encoding=encoding):
+            index = _summarise(conversion, index, part)
+            yield part
+
+
 def _summarise(conversion: Conversion, index: int, part: Table) -> int:
     """Fold a written part into the conversion's summary of its file; return the file's index."""
     if index < 0:
@@ -138,23 +169,27 @@ def stream_graph(
     encoding: str | None = None,
     *,
     keep: Callable[[Conversion], bool] | None = None,
+    jobs: int = 1,
 ) -> tuple[Conversion, bool]:
     """Convert source files straight to RDF, table by table, so memory stays flat as input grows.
 
     The source's problems are known only at the end: ``keep`` is asked then,
     and when it says no the file is not written (``--strict``). Standard
     output cannot be taken back, so there ``keep`` is not asked. Returns the
-    conversion's summary and whether the output was written.
+    conversion's summary and whether the output was written. ``jobs``
+    processes render the departments (:mod:`converter.render`); the output is
+    the same whatever their number.
     """
     distribution = Distribution(fmt, download_url) if download_url else None
     conversion = Conversion()
+    parts = _summarised_parts(paths, encoding, conversion)
     if output is None:
-        write(stream_quads(paths, base, distribution, encoding, conversion), fmt, sys.stdout.buffer)
+        _write(parts, fmt, sys.stdout.buffer, base, distribution, jobs)
         sys.stdout.buffer.flush()
         return conversion, True
     try:
         with atomic_output(Path(output)) as stream:
-            write(stream_quads(paths, base, distribution, encoding, conversion), fmt, stream)
+            _write(parts, fmt, stream, base, distribution, jobs)
             if keep is not None and not keep(conversion):
                 raise _Discarded
     except _Discarded:

@@ -206,14 +206,23 @@ def counted(t: NamedNode, triples: Iterable[tuple]) -> Iterator[tuple]:
     checks this against the store).
     """
     count = 0
-    terms: set[NamedNode] = set()  # predicates and classes: a few dozen, so namespaces are cut once each
+    # Predicates and classes, a few dozen, so namespaces are cut once each. The
+    # builder reuses one object per term (converter.vocab caches them): keyed
+    # by identity, a triple costs no hashing of its terms (issue 9). The dict
+    # holds the objects, so their ids stay theirs.
+    predicates: dict[int, tuple[NamedNode, bool]] = {}
+    classes: dict[int, NamedNode] = {}
     rdf_type = RDF.type
     for triple in triples:
         count += 1
-        terms.add(triple[1])
-        if triple[1] == rdf_type and isinstance(triple[2], NamedNode):
-            terms.add(triple[2])
+        predicate = triple[1]
+        seen = predicates.get(id(predicate))
+        if seen is None:
+            seen = predicates[id(predicate)] = (predicate, predicate == rdf_type)
+        if seen[1] and isinstance(triple[2], NamedNode):
+            classes.setdefault(id(triple[2]), triple[2])
         yield triple
+    terms = [p for p, _ in predicates.values()] + list(classes.values())
     used = {_namespace(term.value) for term in terms}
     vocabularies = sorted((used | {PREFIXES["void"]}) & VOCABULARIES)
     for namespace in vocabularies:

@@ -81,9 +81,21 @@ class GraphBuilder:
 
     def quads(self, table: Table, *, schemes: bool = True) -> Iterator[Quad]:
         """All quads of a table: the schemes, then each department's graph."""
+        for graph, triples in self.graphs(table, schemes=schemes):
+            for s, p, o in triples:
+                yield Quad(s, p, o, graph)
+
+    def graphs(self, table: Table, *, schemes: bool = True) -> Iterator[tuple[NamedNode, Iterator[tuple]]]:
+        """The table's graphs in order, each as its name and its ``(s, p, o)`` term tuples.
+
+        :meth:`quads` in pieces: a writer that works graph by graph (Turtle
+        grouping, rendering departments in parallel) takes the tuples without
+        building a :class:`~pyoxigraph.Quad` for each, which costs more than
+        the tuple (issue 9). Consume each graph's triples before asking for
+        the next graph: the reference graph lists what the department used.
+        """
         if schemes:
-            for triple in scheme_triples():
-                yield Quad(triple.subject, triple.predicate, triple.object, VOCABULARY_GRAPH)
+            yield VOCABULARY_GRAPH, ((t.subject, t.predicate, t.object) for t in scheme_triples())
         by_line = _problems_by_line(table.problems)
         for department in table.departments:
             # Graphs come one after another and each describes its shared
@@ -93,10 +105,8 @@ class GraphBuilder:
             graph = NamedNode(self.minter.table(department.name, department.year))
             self._city = self.gazetteer.city_of(department.name)
             body = chain(self._department(table, department, graph, by_line), self._description(table, department, graph))
-            for s, p, o in counted(graph, body):
-                yield Quad(s, p, o, graph)
-            for s, p, o in self._references(department.year):
-                yield Quad(s, p, o, REFERENCE_GRAPH)
+            yield graph, counted(graph, body)
+            yield REFERENCE_GRAPH, self._references(department.year)
 
     def _description(self, table: Table, department: Department, graph: NamedNode) -> Iterator[tuple]:
         """The DCAT/VoID/PROV description of the table (see :mod:`converter.dataset`)."""

@@ -78,5 +78,19 @@ class Minter:
     def project(self, unit: str, name: str) -> str:
         return self._unique(f"{unit}/project/{name_key(name)}")
 
+    def minted(self, table: str) -> dict[str, int]:
+        """The keys this minter used under one table's IRI, for :meth:`resume` in another process.
+
+        A department may come back later in the same file; its second part must
+        go on counting where the first stopped (``-2``, ``-3`` …), whichever
+        process renders it (:mod:`converter.render`).
+        """
+        prefix = table + "/"
+        return {key: count for key, count in self._seen.items() if key.startswith(prefix)}
+
+    def resume(self, minted: dict[str, int]) -> None:
+        """Go on from the keys another minter used (see :meth:`minted`)."""
+        self._seen.update(minted)
+
     def source_file(self, sha256: str) -> str:
         return f"{self.base}source/{sha256}"

@@ -1,0 +1,355 @@
+"""Render each part of a source file to bytes on its own, and join the parts in source order.
+
+A province's file holds thousands of departments. Their graphs are
+independent but for the few triples several share (concept schemes,
+organisations, indicator definitions, the fiscal year, places), so each part
+(one department, as :func:`~converter.reader.iter_table` hands them out) is
+rendered by a pure function, :func:`render`: the same bytes whichever process
+runs it. The parent process reads the source, hands parts to a pool of
+workers (issue 9: the second core), and joins what comes back in source
+order, writing each shared statement once (:class:`Joiner`). One job or many,
+the output is byte for byte the same (a test checks it).
+
+What a part becomes, per format (``T`` = the part's table graph):
+
+* N-Triples, Turtle: ``T``'s triples about resources under ``T``'s IRI, as
+  final bytes (Turtle grouped by subject), then the other triples of ``T``
+  and the vocabulary and reference graphs as N-Triples lines the parent
+  de-duplicates (in Turtle, re-written with the prefixes).
+* N-Quads, TriG: ``T``'s quads as final bytes (every graph keeps its own
+  description of what it shares); the vocabulary and reference graphs as
+  N-Quads lines the parent de-duplicates.
+
+JSON-LD and RDF/XML cannot be cut into parts; :func:`converter.serialize.write`
+writes them from the quads.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import BinaryIO, Union
+
+import pyoxigraph as ox
+
+from .dataset import REFERENCE_GRAPH, Provenance
+from .graph import VOCABULARY_GRAPH, GraphBuilder
+from .iris import Minter
+from .records import Table
+from .vocab import PREFIXES
+
+#: The formats written part by part.
+FORMATS = {"nt": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE, "nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+_QUADS = {"nq", "trig"}
+_PRETTY = {"turtle", "trig"}
+_SHARED_GRAPHS = (VOCABULARY_GRAPH, REFERENCE_GRAPH)
+
+#: A piece of a rendered part: final bytes, or statements (N-Triples/N-Quads
+#: lines) that other parts may also hold, for the parent to write once.
+Segment = Union[bytes, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One part to render, with all it needs: a worker keeps no state between parts."""
+
+    part: Table
+    fmt: str
+    base: str
+    provenance: Provenance
+    schemes: bool  # the first part carries the concept schemes
+    minted: dict[str, int] = field(default_factory=dict)  # keys of earlier parts of the same tables
+
+
+@dataclass(frozen=True)
+class Rendered:
+    segments: tuple[Segment, ...]
+    minted: dict[str, dict[str, int]]  # per table IRI, the minter's keys after this part
+
+
+def render(task: Task) -> Rendered:
+    """A part's graphs in ``task.fmt``: final bytes and shared statements, in order.
+
+    The cyclic garbage collector is paused meanwhile: a part allocates a few
+    hundred thousand term tuples and no cycles, and the collections those
+    allocations trigger cost ≈ 20 % of the rendering (issue 9). It runs again
+    afterwards, as it was.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _render(task)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _render(task: Task) -> Rendered:
+    minter = Minter(task.base)
+    minter.resume(task.minted)
+    builder = GraphBuilder(minter, task.provenance)
+    segments: list[Segment] = []
+    tables: list[str] = []
+    for graph, triples in builder.graphs(task.part, schemes=task.schemes):
+        if graph in _SHARED_GRAPHS:
+            lines = _statements(graph, triples, task.fmt)
+            if lines:
+                segments.append(lines)
+            continue
+        tables.append(graph.value)
+        if task.fmt in _QUADS:
+            segments.append(_serialize_quads(graph, triples, task.fmt))
+        else:
+            segments.extend(_table_segments(graph, triples, task.fmt))
+    return Rendered(tuple(segments), {t: minter.minted(t) for t in tables})
+
+
+def _statements(graph: ox.NamedNode, triples: Iterable[tuple], fmt: str) -> tuple[str, ...]:
+    """Shared triples as N-Triples lines (N-Quads in quad formats): a canonical text to compare."""
+    if fmt in _QUADS:
+        statements: Iterable = (ox.Quad(s, p, o, graph) for s, p, o in triples)
+        rdf_format = ox.RdfFormat.N_QUADS
+    else:
+        statements, rdf_format = (ox.Triple(s, p, o) for s, p, o in triples), ox.RdfFormat.N_TRIPLES
+    text = ox.serialize(statements, format=rdf_format)
+    return tuple(text.decode("utf-8").splitlines()) if text else ()
+
+
+def _serialize_quads(graph: ox.NamedNode, triples: Iterable[tuple], fmt: str) -> bytes:
+    """A table's named graph, whole (TriG: a subject's quads together)."""
+    if fmt == "trig":
+        triples = _by_subject(triples)
+    quads = (ox.Quad(s, p, o, graph) for s, p, o in triples)
+    return _strip_header(ox.serialize(quads, format=FORMATS[fmt], prefixes=_prefixes(fmt)), fmt)
+
+
+def _table_segments(graph: ox.NamedNode, triples: Iterable[tuple], fmt: str) -> list[Segment]:
+    """A table graph without its name: its own resources as bytes, the rest as shared lines.
+
+    A triple whose subject lies under the graph's IRI (rows, indicators,
+    targets) belongs to this table alone and cannot repeat; the others
+    (organisations, indicator definitions, the source file) may stand in
+    several graphs. The test runs once per subject block.
+    """
+    root = graph.value
+    prefix = root + "/"
+    own: list[tuple] = []
+    other: list[tuple] = []
+    for subject, block in _blocks(triples, grouped=fmt == "turtle"):
+        mine = isinstance(subject, ox.NamedNode) and (subject.value == root or subject.value.startswith(prefix))
+        (own if mine else other).extend(block)
+    body = ox.serialize((ox.Triple(s, p, o) for s, p, o in own), format=FORMATS[fmt], prefixes=_prefixes(fmt))
+    segments: list[Segment] = [_strip_header(body, fmt)]
+    if other:
+        segments.append(_statements(graph, other, fmt))
+    return segments
+
+
+def _by_subject(triples: Iterable[tuple]) -> Iterator[tuple]:
+    """The same triples, a subject's together, subjects in the order they first appear."""
+    for _subject, block in _blocks(triples, grouped=True):
+        yield from block
+
+
+def _blocks(triples: Iterable[tuple], *, grouped: bool) -> Iterable[tuple[object, list[tuple]]]:
+    """Runs of triples with one subject; ``grouped``: all of a subject's triples in one run.
+
+    The builder interleaves subjects (a project, its amounts, its indicators,
+    back to the project); Turtle and TriG write ``s p o ; p o .`` blocks only
+    for consecutive triples of one subject, so they ask for ``grouped`` (one
+    graph is held at a time). Consecutive triples of one subject are
+    mostly the same Python object: an identity test spares hashing the
+    subject for every triple (issue 9).
+    """
+    blocks: dict[object, list[tuple]] = {}
+    runs: list[tuple[object, list[tuple]]] = []
+    last: object = None
+    block: list[tuple] = []
+    for triple in triples:
+        subject = triple[0]
+        if subject is not last:
+            last = subject
+            found = blocks.get(subject) if grouped else None
+            if found is None:
+                block = []
+                runs.append((subject, block))
+                if grouped:
+                    blocks[subject] = block
+            else:
+                block = found
+        block.append(triple)
+    return runs
+
+
+def _prefixes(fmt: str) -> dict[str, str] | None:
+    return PREFIXES if fmt in _PRETTY else None
+
+
+def header(fmt: str) -> bytes:
+    """The ``@prefix`` lines Oxigraph writes before the first statement in Turtle and TriG."""
+    if fmt not in _PRETTY:
+        return b""
+    probe = ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"))
+    statement = ox.Quad(probe.subject, probe.predicate, probe.object, ox.NamedNode("urn:x:g")) if fmt == "trig" else probe
+    text = ox.serialize([statement], format=FORMATS[fmt], prefixes=PREFIXES)
+    return text[: text.index(b"\n", text.rindex(b"@prefix")) + 1]
+
+
+_HEADERS: dict[str, bytes] = {}
+
+
+def _strip_header(text: bytes, fmt: str) -> bytes:
+    """A chunk without its ``@prefix`` lines: the output states them once, at the top."""
+    if fmt not in _PRETTY or not text:
+        return text
+    head = _HEADERS.get(fmt)
+    if head is None:
+        head = _HEADERS[fmt] = header(fmt)
+    if not text.startswith(head):  # an Oxigraph that writes prefixes otherwise: fail loudly, not a broken file
+        raise RuntimeError(f"unexpected {fmt} prefix header from pyoxigraph {ox.__version__}")
+    return text[len(head) :]
+
+
+class Joiner:
+    """Writes rendered parts in order: the prefixes once, final bytes as they are, shared statements once."""
+
+    def __init__(self, fmt: str, output: BinaryIO) -> None:
+        self.fmt = fmt
+        self.output = output
+        self._seen: set[str] = set()  # grows with the shared vocabulary, not with the input
+        self._started = False
+
+    def write(self, rendered: Rendered) -> None:
+        for segment in rendered.segments:
+            if isinstance(segment, bytes):
+                self._emit(segment)
+                continue
+            fresh = [line for line in segment if line not in self._seen]
+            if fresh:
+                self._seen.update(fresh)
+                self._emit(self._restate(fresh))
+
+    def _restate(self, lines: list[str]) -> bytes:
+        """New shared statements in the output's format (Turtle/TriG: parsed back and written pretty)."""
+        text = ("\n".join(lines) + "\n").encode("utf-8")
+        if self.fmt not in _PRETTY:
+            return text
+        parsed = ox.parse(text, format=ox.RdfFormat.N_QUADS if self.fmt == "trig" else ox.RdfFormat.N_TRIPLES)
+        statements = parsed if self.fmt == "trig" else (q.triple for q in parsed)
+        return _strip_header(ox.serialize(statements, format=FORMATS[self.fmt], prefixes=PREFIXES), self.fmt)
+
+    def _emit(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        if not self._started:
+            self._started = True
+            if self.fmt in _PRETTY:
+                _HEADERS.setdefault(self.fmt, header(self.fmt))
+                self.output.write(_HEADERS[self.fmt])
+        self.output.write(chunk)
+
+
+def default_jobs() -> int:
+    """The cores this process may use (``sched_getaffinity`` honours taskset and container limits)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def write_parts(
+    parts: Iterable[Table], fmt: str, output: BinaryIO, base: str, provenance: Provenance, jobs: int = 1
+) -> None:
+    """Render the parts (in ``jobs`` processes when there are two parts or more) and write them in order."""
+    joiner = Joiner(fmt, output)
+    state = _Minted(base)
+    stream = iter(parts)
+    first = next(stream, None)
+    if first is None:
+        return
+    second = next(stream, None)
+    if second is None or jobs <= 1:
+        for index, part in enumerate(_chain(first, second, stream)):
+            rendered = render(state.task(part, fmt, provenance, schemes=index == 0))
+            state.done(rendered)
+            joiner.write(rendered)
+        return
+    with _pool(jobs) as pool:
+        _write_parallel(pool, _chain(first, second, stream), fmt, provenance, jobs, state, joiner)
+
+
+def _chain(first: Table, second: Table | None, rest: Iterator[Table]) -> Iterator[Table]:
+    yield first
+    if second is not None:
+        yield second
+        yield from rest
+
+
+def _write_parallel(
+    pool: Executor, parts: Iterable[Table], fmt: str, provenance: Provenance, jobs: int, state: _Minted, joiner: Joiner
+) -> None:
+    """Keep ``2 × jobs`` parts in flight (bounded, so memory stays flat), write them as they finish in order."""
+    pending: deque[tuple[frozenset[str], Future[Rendered]]] = deque()
+
+    def finish_oldest() -> None:
+        _tables, future = pending.popleft()
+        rendered = future.result()
+        state.done(rendered)
+        joiner.write(rendered)
+
+    try:
+        for index, part in enumerate(parts):
+            tables = state.tables_of(part)
+            # A department met again must go on from the minter keys of its
+            # earlier part: wait for that part before sending this one.
+            while any(tables & flying for flying, _ in pending):
+                finish_oldest()
+            pending.append((tables, pool.submit(render, state.task(part, fmt, provenance, schemes=index == 0))))
+            while len(pending) > 2 * jobs:
+                finish_oldest()
+        while pending:
+            finish_oldest()
+    except BaseException:
+        for _tables, future in pending:
+            future.cancel()
+        raise
+
+
+class _Minted:
+    """The minter keys of every table met so far, so a department that comes back goes on counting.
+
+    Kept per table as suffixes of the table IRI (about half the memory of
+    whole IRIs): this is the only state that grows with the number of tables.
+    """
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self._minter = Minter(base)
+        self._keys: dict[str, dict[str, int]] = {}
+
+    def tables_of(self, part: Table) -> frozenset[str]:
+        return frozenset(self._minter.table(d.name, d.year) for d in part.departments)
+
+    def task(self, part: Table, fmt: str, provenance: Provenance, *, schemes: bool) -> Task:
+        minted: dict[str, int] = {}
+        for table in self.tables_of(part):
+            for suffix, count in self._keys.get(table, {}).items():
+                minted[table + suffix] = count
+        return Task(part, fmt, self.base, provenance, schemes, minted)
+
+    def done(self, rendered: Rendered) -> None:
+        for table, keys in rendered.minted.items():
+            self._keys[table] = {key[len(table) :]: count for key, count in keys.items()}
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """Worker processes: forked when this process has one thread (fast, nothing to re-import), else spawned."""
+    methods = multiprocessing.get_all_start_methods()
+    method = "fork" if "fork" in methods and threading.active_count() == 1 else "spawn"
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
