@@ -34,6 +34,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -57,14 +58,22 @@ class Result:
     exit_code: int | None
     note: str = ""
     cpu: float | None = None  # user + system seconds: less sensitive than wall time to other load on the machine
+    tree_mb: float | None = None  # peak of the summed RSS of the process and its workers (convert --jobs)
 
     @property
     def rate(self) -> float | None:
         return self.triples / self.seconds if self.seconds else None
 
 
-def measure(command: list[str], timeout: float, log: Path) -> tuple[float | None, float | None, int | None, str, float | None]:
-    """Run a command under GNU time; return (wall s, peak MB, exit code, note, CPU s)."""
+def measure(
+    command: list[str], timeout: float, log: Path
+) -> tuple[float | None, float | None, int | None, str, float | None, float | None]:
+    """Run a command under GNU time; return (wall s, peak MB, exit code, note, CPU s, process-tree peak MB).
+
+    GNU time's peak is the largest single process's; a conversion with
+    ``--jobs 2`` runs three, so a sampler also sums the resident memory of
+    the whole process group every 20 ms.
+    """
     with tempfile.NamedTemporaryFile("r", suffix=".time", delete=False) as report:
         report_path = report.name
     started = time.perf_counter()
@@ -73,16 +82,49 @@ def measure(command: list[str], timeout: float, log: Path) -> tuple[float | None
         out.flush()
         # Its own process group, so a timeout stops the measured program too, not only GNU time.
         proc = subprocess.Popen([GNU_TIME, "-v", "-o", report_path, *command], stdout=out, stderr=out, start_new_session=True)
+        sampler = _TreeMemory(proc.pid)
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait()
             os.unlink(report_path)
-            return time.perf_counter() - started, None, None, f"stopped after {timeout:.0f} s", None
+            return time.perf_counter() - started, None, None, f"stopped after {timeout:.0f} s", None, None
+        finally:
+            sampler.stop()
     text = Path(report_path).read_text()
     os.unlink(report_path)
-    return _wall(text), _peak_mb(text), proc.returncode, "", _cpu(text)
+    return _wall(text), _peak_mb(text), proc.returncode, "", _cpu(text), sampler.peak_mb
+
+
+class _TreeMemory:
+    """Samples the summed RSS of every process in a process group (Linux /proc), keeping the peak."""
+
+    def __init__(self, group: int, every: float = 0.02) -> None:
+        self.group, self.every, self.peak_mb = group, every, 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        page_kb = os.sysconf("SC_PAGE_SIZE") / 1024
+        while not self._done.wait(self.every):
+            total = 0
+            for entry in os.scandir("/proc"):
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    stat = Path(entry.path, "stat").read_text()
+                    fields = stat[stat.rindex(")") + 2 :].split()
+                    if int(fields[2]) == self.group:  # field 5 of stat: the process group
+                        total += int(Path(entry.path, "statm").read_text().split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+            self.peak_mb = max(self.peak_mb, total * page_kb / 1024)
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
 
 
 def _cpu(report: str) -> float | None:
@@ -134,6 +176,9 @@ def steps(scale: int, work: Path, args: argparse.Namespace, commands: set[str]) 
         ("convert-nt", [*PERFKG, "convert", str(src), "--format", "nt", "-o", str(nt)], ""),
         ("convert-ttl", [*PERFKG, "convert", str(src), "-o", str(ttl)], ""),
         ("convert-nq", [*PERFKG, "convert", str(src), "--format", "nq", "-o", str(nq)], "named graphs, for load and validate"),
+        ("convert-nt-1job", [*PERFKG, "convert", str(src), "--format", "nt", "--jobs", "1", "-o", str(nt) + ".1"],
+         "one process (--jobs 1)"),
+        ("convert-ttl-1job", [*PERFKG, "convert", str(src), "--jobs", "1", "-o", str(ttl) + ".1"], "one process (--jobs 1)"),
         ("floor", [PYTHON, str(HERE / "floor.py"), str(nt)], "pyoxigraph bulk_load of the N-Triples, in memory"),
     ]
     if scale <= args.naive_max:
@@ -173,12 +218,12 @@ def run_scale(scale: int, args: argparse.Namespace, commands: set[str]) -> list[
         if command is None:
             results.append(Result(scale, name, None, None, triples, None, note))
             continue
-        seconds, peak, code, extra, cpu = best_of(command, args, name, work)
+        seconds, peak, code, extra, cpu, tree = best_of(command, args, name, work)
         if name == "convert-nt" and code == 0:
             triples = count_lines(work / f"{scale}.nt")
         elif not triples and (work / f"{scale}.nt").exists():
             triples = count_lines(work / f"{scale}.nt")
-        result = Result(scale, name, seconds, peak, triples, code, "; ".join(x for x in (note, extra) if x), cpu)
+        result = Result(scale, name, seconds, peak, triples, code, "; ".join(x for x in (note, extra) if x), cpu, tree)
         results.append(result)
         print(_row(result), file=sys.stderr, flush=True)
     return results
@@ -208,12 +253,12 @@ def _row(r: Result) -> str:
     rate = f(r.rate / 1000, ",.0f") + " k" if r.rate else "—"
     code = "" if r.exit_code in (None, 0, 3) else f" (exit {r.exit_code})"
     return (f"| {r.scale}× | {r.step} | {f(r.seconds, '.2f')} | {f(r.cpu, '.2f')} | {rate} | {f(r.peak_mb, ',.0f')} "
-            f"| {r.triples:,} | {r.note}{code} |")
+            f"| {f(r.tree_mb, ',.0f')} | {r.triples:,} | {r.note}{code} |")
 
 
 def table(results: list[Result]) -> str:
-    head = ("| scale | step | wall s | CPU s | triples/s | peak MB | triples | note |\n"
-            "|---|---|---:|---:|---:|---:|---:|---|")
+    head = ("| scale | step | wall s | CPU s | triples/s | peak MB | all processes MB | triples | note |\n"
+            "|---|---|---:|---:|---:|---:|---:|---:|---|")
     return "\n".join([head, *(_row(r) for r in results)])
 
 
@@ -222,21 +267,25 @@ def goals(results: list[Result]) -> str:
     by = {(r.scale, r.step): r for r in results if r.seconds is not None and r.exit_code in (0, 1, 3)}
     lines = []
     for scale in sorted({r.scale for r in results}):
-        naive, ttl = by.get((scale, "naive")), by.get((scale, "convert-ttl"))
-        if naive and ttl:
-            lines.append(f"- {scale}×: naive / convert-ttl = {naive.seconds / ttl.seconds:.1f}× (wall), "
-                         f"{naive.cpu / ttl.cpu:.1f}× (CPU)")
+        naive = by.get((scale, "naive"))
+        for step in ("convert-ttl", "convert-ttl-1job"):
+            ttl = by.get((scale, step))
+            if naive and ttl:
+                lines.append(f"- {scale}×: naive / {step} = {naive.seconds / ttl.seconds:.1f}× (wall), "
+                             f"{naive.cpu / ttl.cpu:.1f}× (CPU)")
         nt, floor = by.get((scale, "convert-nt")), by.get((scale, "floor"))
         if nt and floor:
             lines.append(f"- {scale}×: convert-nt / floor = {nt.seconds / floor.seconds:.2f} (wall), "
                          f"{nt.cpu / floor.cpu:.2f} (CPU)")
     scales = sorted({r.scale for r in results})
-    for step in ("convert-nt", "convert-ttl", "convert-nq"):
+    for step in ("convert-nt", "convert-ttl", "convert-nq", "convert-nt-1job", "convert-ttl-1job"):
         one = by.get((1, step))
         for scale in scales[1:]:
             big = by.get((scale, step))
             if one and big and one.peak_mb and big.peak_mb:
-                lines.append(f"- peak memory of {step} at {scale}× / 1× = {big.peak_mb / one.peak_mb:.2f}")
+                tree = (f", all processes {big.tree_mb:,.0f} / {one.tree_mb:,.0f} MB = {big.tree_mb / one.tree_mb:.2f}"
+                        if one.tree_mb and big.tree_mb else "")
+                lines.append(f"- peak memory of {step} at {scale}× / 1× = {big.peak_mb / one.peak_mb:.2f}{tree}")
     for step in ("validate", "validate-tables"):
         one = by.get((1, step))
         for scale in scales[1:]:

@@ -73,8 +73,12 @@ class Rendered:
     minted: dict[str, dict[str, int]]  # per table IRI, the minter's keys after this part
 
 
-def render(task: Task) -> Rendered:
+def render(task: Task, joiner: Joiner | None = None) -> Rendered:
     """A part's graphs in ``task.fmt``: final bytes and shared statements, in order.
+
+    With a ``joiner`` (one job, in the writing process) each piece goes to it
+    at once and N-Triples/N-Quads are serialized straight into the output,
+    holding nothing; without one (a worker) the pieces come back as bytes.
 
     The cyclic garbage collector is paused meanwhile: a part allocates a few
     hundred thousand term tuples and no cycles, and the collections those
@@ -84,30 +88,50 @@ def render(task: Task) -> Rendered:
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _render(task)
+        return _render(task, _Pieces(task.fmt, joiner))
     finally:
         if paused:
             gc.enable()
 
 
-def _render(task: Task) -> Rendered:
+class _Pieces:
+    """Where a part's pieces go: kept for the parent (a worker), or handed to the joiner (one job)."""
+
+    def __init__(self, fmt: str, joiner: Joiner | None) -> None:
+        self.fmt, self.joiner = fmt, joiner
+        self.segments: list[Segment] = []
+
+    def add(self, segment: Segment) -> None:
+        if self.joiner is not None:
+            self.joiner.segment(segment)
+        elif segment:
+            self.segments.append(segment)
+
+    def serialize(self, statements: Iterable) -> None:
+        """Final statements; straight into the output when the format needs no prefix header."""
+        if self.joiner is not None and self.fmt not in _PRETTY:
+            self.joiner.stream(statements)
+            return
+        self.add(_strip_header(ox.serialize(statements, format=FORMATS[self.fmt], prefixes=_prefixes(self.fmt)), self.fmt))
+
+
+def _render(task: Task, pieces: _Pieces) -> Rendered:
     minter = Minter(task.base)
     minter.resume(task.minted)
     builder = GraphBuilder(minter, task.provenance)
-    segments: list[Segment] = []
     tables: list[str] = []
+    fmt = task.fmt
     for graph, triples in builder.graphs(task.part, schemes=task.schemes):
         if graph in _SHARED_GRAPHS:
-            lines = _statements(graph, triples, task.fmt)
-            if lines:
-                segments.append(lines)
+            pieces.add(_statements(graph, triples, fmt))
             continue
         tables.append(graph.value)
-        if task.fmt in _QUADS:
-            segments.append(_serialize_quads(graph, triples, task.fmt))
+        if fmt in _QUADS:
+            # A table's named graph, whole (TriG: a subject's quads together).
+            pieces.serialize(ox.Quad(s, p, o, graph) for s, p, o in (_by_subject(triples) if fmt == "trig" else triples))
         else:
-            segments.extend(_table_segments(graph, triples, task.fmt))
-    return Rendered(tuple(segments), {t: minter.minted(t) for t in tables})
+            _table_triples(graph, triples, pieces)
+    return Rendered(tuple(pieces.segments), {t: minter.minted(t) for t in tables})
 
 
 def _statements(graph: ox.NamedNode, triples: Iterable[tuple], fmt: str) -> tuple[str, ...]:
@@ -121,34 +145,31 @@ def _statements(graph: ox.NamedNode, triples: Iterable[tuple], fmt: str) -> tupl
     return tuple(text.decode("utf-8").splitlines()) if text else ()
 
 
-def _serialize_quads(graph: ox.NamedNode, triples: Iterable[tuple], fmt: str) -> bytes:
-    """A table's named graph, whole (TriG: a subject's quads together)."""
-    if fmt == "trig":
-        triples = _by_subject(triples)
-    quads = (ox.Quad(s, p, o, graph) for s, p, o in triples)
-    return _strip_header(ox.serialize(quads, format=FORMATS[fmt], prefixes=_prefixes(fmt)), fmt)
-
-
-def _table_segments(graph: ox.NamedNode, triples: Iterable[tuple], fmt: str) -> list[Segment]:
-    """A table graph without its name: its own resources as bytes, the rest as shared lines.
+def _table_triples(graph: ox.NamedNode, triples: Iterable[tuple], pieces: _Pieces) -> None:
+    """A table graph without its name: its own resources as final statements, the rest as shared lines.
 
     A triple whose subject lies under the graph's IRI (rows, indicators,
     targets) belongs to this table alone and cannot repeat; the others
     (organisations, indicator definitions, the source file) may stand in
-    several graphs. The test runs once per subject block.
+    several graphs. The test runs once per run of one subject. Turtle holds
+    the department to group its subjects; N-Triples streams, keeping only the
+    shared triples (a few hundred) until the table's own are written.
     """
     root = graph.value
     prefix = root + "/"
-    own: list[tuple] = []
     other: list[tuple] = []
-    for subject, block in _blocks(triples, grouped=fmt == "turtle"):
-        mine = isinstance(subject, ox.NamedNode) and (subject.value == root or subject.value.startswith(prefix))
-        (own if mine else other).extend(block)
-    body = ox.serialize((ox.Triple(s, p, o) for s, p, o in own), format=FORMATS[fmt], prefixes=_prefixes(fmt))
-    segments: list[Segment] = [_strip_header(body, fmt)]
+
+    def own() -> Iterator[ox.Triple]:
+        for subject, block in _blocks(triples, grouped=pieces.fmt == "turtle"):
+            if isinstance(subject, ox.NamedNode) and (subject.value == root or subject.value.startswith(prefix)):
+                for s, p, o in block:
+                    yield ox.Triple(s, p, o)
+            else:
+                other.extend(block)
+
+    pieces.serialize(own())
     if other:
-        segments.append(_statements(graph, other, fmt))
-    return segments
+        pieces.add(_statements(graph, other, pieces.fmt))
 
 
 def _by_subject(triples: Iterable[tuple]) -> Iterator[tuple]:
@@ -157,34 +178,43 @@ def _by_subject(triples: Iterable[tuple]) -> Iterator[tuple]:
         yield from block
 
 
-def _blocks(triples: Iterable[tuple], *, grouped: bool) -> Iterable[tuple[object, list[tuple]]]:
+def _blocks(triples: Iterable[tuple], *, grouped: bool) -> Iterator[tuple[object, list[tuple]]]:
     """Runs of triples with one subject; ``grouped``: all of a subject's triples in one run.
 
     The builder interleaves subjects (a project, its amounts, its indicators,
     back to the project); Turtle and TriG write ``s p o ; p o .`` blocks only
-    for consecutive triples of one subject, so they ask for ``grouped`` (one
-    graph is held at a time). Consecutive triples of one subject are
-    mostly the same Python object: an identity test spares hashing the
-    subject for every triple (issue 9).
+    for consecutive triples of one subject, so they ask for ``grouped`` and
+    the graph is held until its last triple. Ungrouped, runs come as they
+    end. Consecutive triples of one subject are mostly the same Python
+    object: an identity test spares hashing the subject for every triple
+    (issue 9).
     """
+    if not grouped:
+        last: object = None
+        run: list[tuple] = []
+        for triple in triples:
+            if triple[0] is not last:
+                if run:
+                    yield last, run
+                last, run = triple[0], []
+            run.append(triple)
+        if run:
+            yield last, run
+        return
     blocks: dict[object, list[tuple]] = {}
-    runs: list[tuple[object, list[tuple]]] = []
-    last: object = None
+    last = None
     block: list[tuple] = []
     for triple in triples:
         subject = triple[0]
         if subject is not last:
             last = subject
-            found = blocks.get(subject) if grouped else None
+            found = blocks.get(subject)
             if found is None:
-                block = []
-                runs.append((subject, block))
-                if grouped:
-                    blocks[subject] = block
+                block = blocks[subject] = []
             else:
                 block = found
         block.append(triple)
-    return runs
+    yield from blocks.items()
 
 
 def _prefixes(fmt: str) -> dict[str, str] | None:
@@ -227,13 +257,22 @@ class Joiner:
 
     def write(self, rendered: Rendered) -> None:
         for segment in rendered.segments:
-            if isinstance(segment, bytes):
-                self._emit(segment)
-                continue
-            fresh = [line for line in segment if line not in self._seen]
-            if fresh:
-                self._seen.update(fresh)
-                self._emit(self._restate(fresh))
+            self.segment(segment)
+
+    def segment(self, segment: Segment) -> None:
+        """Final bytes as they are; of shared statements, those not written yet."""
+        if isinstance(segment, bytes):
+            self._emit(segment)
+            return
+        fresh = [line for line in segment if line not in self._seen]
+        if fresh:
+            self._seen.update(fresh)
+            self._emit(self._restate(fresh))
+
+    def stream(self, statements: Iterable) -> None:
+        """Serialize final statements straight into the output (N-Triples, N-Quads: no header to manage)."""
+        self._started = True
+        ox.serialize(statements, self.output, FORMATS[self.fmt])
 
     def _restate(self, lines: list[str]) -> bytes:
         """New shared statements in the output's format (Turtle/TriG: parsed back and written pretty)."""
@@ -276,9 +315,7 @@ def write_parts(
     second = next(stream, None)
     if second is None or jobs <= 1:
         for index, part in enumerate(_chain(first, second, stream)):
-            rendered = render(state.task(part, fmt, provenance, schemes=index == 0))
-            state.done(rendered)
-            joiner.write(rendered)
+            state.done(render(state.task(part, fmt, provenance, schemes=index == 0), joiner))
         return
     with _pool(jobs) as pool:
         _write_parallel(pool, _chain(first, second, stream), fmt, provenance, jobs, state, joiner)
