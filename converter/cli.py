@@ -158,7 +158,7 @@ def _parse_value_args(p: argparse.ArgumentParser) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
-    report = build(args.inputs, args.out, args.store, base=args.base, engine=args.engine, say=print)
+    report = build(args.inputs, args.out, args.store, base=args.base, engine=args.engine, say=print, problems=report_problems)
     if not report.conforms:
         return EXIT_NEGATIVE
     print(f"done: perfkg query units-without-satisfaction-indicator --store {args.store} --format csv")
@@ -334,7 +334,27 @@ def _validate_args(p: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     p.add_argument("--limit", type=int, default=20, metavar="N", help="text report: focus nodes listed per constraint (0: all; default 20)")
     p.add_argument("-o", "--output", help="write the report to a file (default: stdout)")
+    p.add_argument(
+        "--whole", action="store_true",
+        help="validate the union of all graphs in one engine run instead of table by table "
+        "(same report; memory grows with the input; Turtle/N-Triples files are always validated whole)",
+    )  # fmt: skip
     _add_base(p)
+
+
+def _validation_report(args: argparse.Namespace):
+    """Source tables, N-Quads/TriG files and stores are validated table by table; the rest, or --whole, as one union."""
+    from .convert import is_source_table
+    from .validate import quad_format, tables_of_files, tables_of_store, validate, validate_tables
+
+    store = _validation_store(args)
+    if args.whole:
+        return validate(store() if callable(store) else store, args.engine)
+    if not callable(store):
+        return validate_tables(tables_of_store(store), args.engine)
+    if all(is_source_table(p) or quad_format(p) for p in args.graphs):
+        return validate_tables(tables_of_files(args.graphs, args.base), args.engine)
+    return validate(store(), args.engine)
 
 
 def _validation_store(args: argparse.Namespace):
@@ -347,14 +367,14 @@ def _validation_store(args: argparse.Namespace):
         if not Path(args.store).is_dir():
             raise UsageError(f"{args.store}: no such store folder")
         return open_store(args.store, read_only=True)
-    return graph_of(args.graphs, args.base)
+    return lambda: graph_of(args.graphs, args.base)  # files: read only if validated whole
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate against the shapes; exit 0 when it conforms at --fail-on, 1 when not."""
-    from .validate import as_json, as_text, as_turtle, validate
+    from .validate import as_json, as_text, as_turtle
 
-    report = validate(_validation_store(args), args.engine)
+    report = _validation_report(args)
     if args.format == "json":
         text = as_json(report, args.fail_on)
     elif args.format == "turtle":
@@ -425,7 +445,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         raise UsageError("--update-endpoint and --graph-store go with --endpoint")
     progress = False if args.quiet else None
     documents = prepare(args.inputs, args.base, progress=progress)
-    _, errors = report_problems(Conversion([d.table for d in documents if d.table is not None]))
+    _, errors = report_problems(Conversion([d.source for d in documents if d.source is not None]))
     try:
         if args.endpoint:
             from .endpoint import upload

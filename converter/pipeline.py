@@ -4,8 +4,8 @@ It strings together the library's stages, each of which is usable alone:
 
 1. read the source tables (:mod:`converter.reader`) and write the graph as
    Turtle and N-Quads into the output folder (:mod:`converter.convert`);
-2. validate it with the SHACL shapes (:mod:`converter.validate`) and write the
-   report; a graph with violations is not loaded;
+2. validate it with the SHACL shapes (:mod:`converter.validate`), one table's
+   graph at a time, and write the report; a graph with violations is not loaded;
 3. load the tables into the embedded Oxigraph store (:mod:`converter.store`),
    replacing earlier loads of the same tables;
 4. run every saved query that needs no network (:mod:`converter.catalog`,
@@ -17,8 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pyoxigraph as ox
 
 from . import catalog, query, store, validate
 from .convert import Conversion, write_graph
@@ -55,25 +53,28 @@ def build(
     base: str = DEFAULT_BASE,
     engine: str = validate.DEFAULT_ENGINE,
     say: Callable[[str], None] = lambda _: None,
+    problems: Callable[[Conversion], object] = lambda _: None,
 ) -> BuildReport:
-    """Run the whole job; ``say`` receives one line per step for the user."""
+    """Run the whole job; ``say`` receives one line per step for the user.
+
+    ``problems`` receives the source's problems once the tables are read
+    (the CLI passes :func:`converter.cli.report_problems`, as convert and load do).
+    """
     out = Path(out)
     report = BuildReport()
     # Read each table once: the store's documents carry the records the graph is built from.
-    documents = store.prepare(inputs, base)
+    documents = store.prepare(inputs, base, records=True)
     if any(doc.table is None for doc in documents):
         raise ValueError("perfkg build takes source tables (.txt/.tsv); load RDF files with perfkg load")
     conversion = Conversion([doc.table for doc in documents])
     report.problems = sum(p.severity != "info" for p in conversion.problems)
-    for problem in conversion.problems:
-        if problem.severity != "info":
-            say(f"{problem.severity}: {problem}")
+    problems(conversion)
     for fmt, name in (("turtle", "graph.ttl"), ("nq", "graph.nq")):
         write_graph(conversion, fmt, out / name, base)
         report.graph_files.append(out / name)
     say(f"converted {len(inputs)} file(s) → {out / 'graph.ttl'}, {out / 'graph.nq'}")
 
-    checked = validate.validate(_memory_store(out / "graph.nq"), engine)
+    checked = validate.validate_tables(validate.tables_of_files([out / "graph.nq"]), engine)
     report.validation = checked.counts()
     (out / "validation.txt").write_text(validate.as_text(checked, limit=1000) + "\n", encoding="utf-8")
     counts = ", ".join(f"{n} {s.lower()}(s)" for s, n in report.validation.items())
@@ -88,12 +89,6 @@ def build(
 
     _answer_queries(Path(store_dir), out / "queries", report, say)
     return report
-
-
-def _memory_store(path: Path) -> ox.Store:
-    memory = ox.Store()
-    memory.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-    return memory
 
 
 def _answer_queries(store_dir: Path, folder: Path, report: BuildReport, say: Callable[[str], None]) -> None:

@@ -39,12 +39,12 @@ import pyoxigraph as ox
 import rdflib
 from pyoxigraph import Literal, NamedNode, Quad
 
-from .convert import Conversion, is_source_table, quads as table_quads
+from .convert import Conversion, is_source_table, quads as table_quads, stream_quads
 from .dataset import REFERENCE_GRAPH
 from .graph import VOCABULARY_GRAPH, scheme_triples
 from .iris import Minter
 from .progress import CountingReader, Progress
-from .reader import read_table
+from .reader import iter_table, read_table
 from .records import Table
 from .serialize import FORMATS, guess_format
 from .vocab import DCAT, DCTERMS, DEFAULT_BASE, PK, PROV, RDF, XSD
@@ -147,6 +147,11 @@ class Document:
     ``owned`` are the graphs the document replaces: its tables (or, for an RDF
     file without a table, a graph named after the file); every other graph it
     writes to is shared and merged.
+
+    A source table is either held (``table``: its records, for ``perfkg
+    build``, which also writes the graph) or only scanned (``summary``: its
+    problems, no departments) and converted again, department by department,
+    as it loads — so a province's file never sits in memory.
     """
 
     path: Path
@@ -157,6 +162,12 @@ class Document:
     table: Table | None = None
     rdf_format: ox.RdfFormat | None = None
     _default_targets: Callable[[Quad], list[NamedNode]] | None = None
+    summary: Table | None = None
+
+    @property
+    def source(self) -> Table | None:
+        """What was read of a source table (records or summary): its file, encoding and problems."""
+        return self.table if self.table is not None else self.summary
 
     @property
     def iri(self) -> NamedNode:
@@ -167,6 +178,10 @@ class Document:
         """Every quad of the document, default-graph triples placed in named graphs."""
         if self.table is not None:
             yield from _with_line_progress(table_quads(Conversion([self.table]), self.base), progress)
+            return
+        if self.summary is not None:
+            lines = progress if progress is not None and progress.unit == "lines" else None
+            yield from _with_line_progress(stream_quads([self.path], self.base), lines)
             return
         with self.path.open("rb") as raw:
             source = CountingReader(raw, progress) if progress else raw
@@ -190,14 +205,18 @@ class Document:
         return found + [Quad(graph, DCTERMS.source, doc, g) for graph in self.owned]
 
 
-def prepare(paths: Iterable[str | Path], base: str = DEFAULT_BASE, *, progress: bool | None = False) -> list[Document]:
+def prepare(
+    paths: Iterable[str | Path], base: str = DEFAULT_BASE, *, progress: bool | None = False, records: bool = False
+) -> list[Document]:
     """Read every source table and check every RDF file before a store is touched.
 
     An unreadable or invalid document raises here (TableError, ValueError),
     so nothing has been written yet; two documents that hold the same table
-    raise :class:`StoreError`.
+    raise :class:`StoreError`. Source tables are scanned department by
+    department and only their tables and problems kept, unless ``records``
+    (``perfkg build`` converts the records it holds).
     """
-    documents = [_prepare_one(Path(p), base, progress) for p in paths]
+    documents = [_prepare_one(Path(p), base, progress, records) for p in paths]
     owner: dict[NamedNode, Path] = {}
     for doc in documents:
         for graph in doc.owned:
@@ -209,16 +228,40 @@ def prepare(paths: Iterable[str | Path], base: str = DEFAULT_BASE, *, progress: 
     return documents
 
 
-def _prepare_one(path: Path, base: str, progress: bool | None) -> Document:
+def _prepare_one(path: Path, base: str, progress: bool | None, records: bool = False) -> Document:
     if is_source_table(path):
-        table = read_table(path)
-        minter = Minter(base)
-        owned = [NamedNode(minter.table(d.name, d.year)) for d in table.departments]
-        return Document(path, table.sha256, path.stat().st_size, base, owned, table=table)
+        return _read_source(path, base) if records else _scan_source(path, base)
     name = guess_format(str(path))
     if name is None:
         raise ValueError(f"{path}: cannot tell the format from the file name (use .txt/.tsv tables, or .nq, .trig, .nt, .ttl)")
     return _scan_rdf(path, FORMATS[name], base, progress)
+
+
+def _read_source(path: Path, base: str) -> Document:
+    """A source table read whole, its records kept."""
+    table = read_table(path)
+    minter = Minter(base)
+    owned = [NamedNode(minter.table(d.name, d.year)) for d in table.departments]
+    return Document(path, table.sha256, path.stat().st_size, base, list(dict.fromkeys(owned)), table=table)
+
+
+def _scan_source(path: Path, base: str) -> Document:
+    """A source table read department by department, keeping its tables and problems, not its records.
+
+    The records are read again as the document loads (:meth:`Document.quads`):
+    reading costs a few seconds a hundred tables, holding them ≈ 2.5 MB a table.
+    """
+    minter = Minter(base)
+    summary: Table | None = None
+    owned: list[NamedNode] = []
+    for part in iter_table(path):
+        if summary is None:
+            summary = Table(file=part.file, sha256=part.sha256, encoding=part.encoding)
+        summary.problems.extend(part.all_problems())
+        owned.extend(NamedNode(minter.table(d.name, d.year)) for d in part.departments)
+    assert summary is not None  # iter_table yields at least one part or raises
+    summary.problems.sort(key=lambda p: (p.line, p.code))
+    return Document(path, summary.sha256, path.stat().st_size, base, list(dict.fromkeys(owned)), summary=summary)
 
 
 def _scan_rdf(path: Path, rdf_format: ox.RdfFormat, base: str, progress: bool | None = False) -> Document:
@@ -385,12 +428,37 @@ def _graph_size(store: ox.Store, graph: NamedNode) -> int:
 
 def _load_one(store: ox.Store, doc: Document, progress: bool | None) -> Loaded:
     """Bulk-load one document into ``store`` (a private copy its graphs were removed from)."""
-    unit, total = ("lines", _line_count(doc.path)) if doc.table is not None else ("B", doc.size)
+    unit, total = ("lines", _line_count(doc.path)) if doc.source is not None else ("B", doc.size)
     with Progress(total, f"loading {doc.path.name}", unit, enabled=progress) as bar:
         graphs: dict[NamedNode, int] = {}
-        store.bulk_extend(_counting(doc.quads(bar), graphs))
+        for batch in _batches(_counting(doc.quads(bar), graphs)):
+            store.bulk_extend(batch)
     store.extend(doc.description())
     return Loaded(doc, dict(sorted(graphs.items(), key=lambda item: str(item[0]))))
+
+
+#: Quads handed to the bulk loader at once: whole table graphs, at least this many.
+BATCH = 50_000
+
+
+def _batches(quads: Iterable[Quad], least: int = BATCH, most: int = 8 * BATCH) -> Iterator[list[Quad]]:
+    """The quads in lists of whole graphs (≈ one or two departments' tables), each ≥ ``least``.
+
+    Oxigraph's bulk loader holds everything one call gives it (≈ 450 bytes a
+    quad: 1.6 GB for 100 tables in one call); batches keep a load's memory
+    flat (≈ 150 MB) for ≈ 40 % more CPU (benchmarks/VALIDATION.md, "Load").
+    A graph larger than ``most`` is cut.
+    """
+    batch: list[Quad] = []
+    last = None
+    for quad in quads:
+        if (quad.graph_name != last and len(batch) >= least) or len(batch) >= most:
+            yield batch
+            batch = []
+        last = quad.graph_name
+        batch.append(quad)
+    if batch:
+        yield batch
 
 
 def _counting(quads: Iterable[Quad], graphs: dict[NamedNode, int]) -> Iterator[Quad]:
