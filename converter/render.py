@@ -30,6 +30,7 @@ import gc
 import multiprocessing
 import os
 import threading
+import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -361,28 +362,35 @@ def _write_parallel(
 class _Minted:
     """The minter keys of every table met so far, so a department that comes back goes on counting.
 
-    Kept per table as suffixes of the table IRI (about half the memory of
-    whole IRIs): this is the only state that grows with the number of tables.
+    This is the only state that grows with the number of tables, so each
+    table's keys are kept as one compressed text of IRI suffixes and counts
+    (≈ 7 kB a table instead of ≈ 80 kB of strings; a department comes back
+    rarely, so they are seldom unpacked).
     """
 
     def __init__(self, base: str) -> None:
         self.base = base
         self._minter = Minter(base)
-        self._keys: dict[str, dict[str, int]] = {}
+        self._keys: dict[str, bytes] = {}
 
     def tables_of(self, part: Table) -> frozenset[str]:
         return frozenset(self._minter.table(d.name, d.year) for d in part.departments)
 
     def task(self, part: Table, fmt: str, provenance: Provenance, *, schemes: bool) -> Task:
         minted: dict[str, int] = {}
-        for table in self.tables_of(part):
-            for suffix, count in self._keys.get(table, {}).items():
-                minted[table + suffix] = count
+        for table in sorted(self.tables_of(part)):
+            packed = self._keys.get(table)
+            if packed is None:
+                continue
+            for line in zlib.decompress(packed).decode("ascii").splitlines():
+                suffix, count = line.rsplit(" ", 1)
+                minted[table + suffix] = int(count)
         return Task(part, fmt, self.base, provenance, schemes, minted)
 
     def done(self, rendered: Rendered) -> None:
         for table, keys in rendered.minted.items():
-            self._keys[table] = {key[len(table) :]: count for key, count in keys.items()}
+            text = "\n".join(f"{key[len(table):]} {count}" for key, count in keys.items())
+            self._keys[table] = zlib.compress(text.encode("ascii"))
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
