@@ -195,6 +195,14 @@ def steps(scale: int, work: Path, args: argparse.Namespace, commands: set[str]) 
     if "validate" in commands and scale <= args.validate_max:
         plan.append(("validate-tables", [PYTHON, str(HERE / "validate_tables.py"), str(nq)],
                      "shacl-rust, one table's graph at a time (validate_tables.py)"))
+        # issue 9 item 3: the union path kept behind --whole (the "before"), and validation straight from the text
+        plan.append(("validate-whole", [*PERFKG, "validate", "--whole", str(nq), "-o", str(work / f"{scale}.report-whole.txt")],
+                     "shacl-rust, the union of the N-Quads in one run (--whole)"))
+        plan.append(("validate-txt", [*PERFKG, "validate", str(src), "-o", str(work / f"{scale}.report-txt.txt")],
+                     "shacl-rust, the source tables converted as they stream"))
+    if "load" in commands:
+        plan.append(("load-txt", [*PERFKG, "load", "-q", str(src), "--store", str(work / f"store-txt-{scale}")],
+                     "the source tables into a new on-disk store"))
     if "query" in commands and "load" in commands:
         for name in saved_queries():
             plan.append((f"query:{name}", [*PERFKG, "query", name, "--store", str(store), "--format", "csv",
@@ -234,10 +242,10 @@ def best_of(command: list[str], args: argparse.Namespace, name: str, work: Path)
 
     The load step writes a store, so each repeat starts from an empty one.
     """
-    runs = 1 if name in ("naive", "validate", "validate-tables") else args.repeat
+    runs = 1 if name in ("naive", "validate", "validate-tables", "validate-whole", "validate-txt") else args.repeat
     best = None
     for _ in range(runs):
-        if name == "load":
+        if name in ("load", "load-txt"):
             shutil.rmtree(command[command.index("--store") + 1], ignore_errors=True)
         timeout = args.query_timeout if name.startswith("query:") else args.timeout
         found = measure(command, timeout, work / "run.log")
@@ -286,7 +294,7 @@ def goals(results: list[Result]) -> str:
                 tree = (f", all processes {big.tree_mb:,.0f} / {one.tree_mb:,.0f} MB = {big.tree_mb / one.tree_mb:.2f}"
                         if one.tree_mb and big.tree_mb else "")
                 lines.append(f"- peak memory of {step} at {scale}× / 1× = {big.peak_mb / one.peak_mb:.2f}{tree}")
-    for step in ("validate", "validate-tables"):
+    for step in ("validate", "validate-tables", "validate-whole", "validate-txt"):
         one = by.get((1, step))
         for scale in scales[1:]:
             big = by.get((scale, step))

@@ -1,22 +1,15 @@
-"""Validate an N-Quads file one table's graph at a time: the scaling design of issue 9, item 3.
+"""Validate one table's graph at a time, in process: issue 9, item 3.
 
-``perfkg validate`` hands the whole union of graphs to the SHACL engine at
-once: time stays about linear with shacl-rust, but memory grows with the input
-(≈ 65 MB per table), so a province cannot be validated in one piece. Every
-shape's focus node lies inside one table's graph (the 合计/unit arithmetic is
-within a table too), so validating each table with the shared graphs (concept
-schemes, places, fiscal years) beside it finds the same results: this script
-does that while reading the N-Quads as a stream, holding one table at a time,
-and removes the duplicates the shared resources give (they are validated with
-every table).
-
-It prints the result counts by severity, the time and the tables; compare with
-``perfkg validate FILE.nq`` (the same counts are expected; run.py's README
-section shows both).
+``perfkg validate`` now does this itself (:func:`converter.validate.validate_tables`);
+this script times it inside one process (no start-up cost) and, with
+``--whole``, also runs the union path on the same input and checks that the two
+reports are equal — results, order, text — printing the CPU time of each.
 
 Usage::
 
     python benchmarks/validate_tables.py /tmp/perfkg-bench/100.nq
+    python benchmarks/validate_tables.py /tmp/perfkg-bench/10.nq --whole     # and compare with the union
+    python benchmarks/validate_tables.py /tmp/perfkg-bench/10.txt            # source tables, converted as they stream
 """
 
 from __future__ import annotations
@@ -24,78 +17,32 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import Counter
-from collections.abc import Iterator
 
-import pyoxigraph as ox
-
-from converter.validate import validate
-from converter.vocab import PK, RDF
-
-
-def tables_of(path: str) -> Iterator[tuple[list[ox.Quad], list[ox.Quad]]]:
-    """(one table's quads, the shared quads seen so far) for each table of an N-Quads file.
-
-    perfkg writes a table's graph in one piece, then the shared quads it
-    points to (reference graph), so a table is complete when the next starts.
-    """
-    shared: list[ox.Quad] = []
-    current: list[ox.Quad] = []
-    graph = None
-    tables: set[ox.NamedNode] = set()
-    with open(path, "rb") as stream:
-        for quad in ox.parse(stream, format=ox.RdfFormat.N_QUADS):
-            name = quad.graph_name
-            if quad.predicate == RDF.type and quad.object == PK.PerformanceGoalsTable and quad.subject == name:
-                tables.add(name)
-            if name == graph:
-                current.append(quad)
-            elif name in tables or _starts_table(quad):
-                if current:
-                    yield current, shared
-                graph, current = name, [quad]
-            else:
-                shared.append(quad)
-    if current:
-        yield current, shared
-
-
-def _starts_table(quad: ox.Quad) -> bool:
-    """The first quad of a table's graph: its subject is the graph's IRI or under it."""
-    name = quad.graph_name
-    return isinstance(name, ox.NamedNode) and isinstance(quad.subject, ox.NamedNode) and (
-        quad.subject.value == name.value or quad.subject.value.startswith(name.value + "/")
-    )
-
-
-def validate_tables(path: str, engine: str = "shacl-rust") -> tuple[Counter, int]:
-    """Result counts by severity (duplicates from shared resources removed) and the number of tables."""
-    seen: set[tuple] = set()
-    counts: Counter = Counter()
-    tables = 0
-    for table, shared in tables_of(path):
-        store = ox.Store()
-        store.bulk_extend(shared + table)
-        tables += 1
-        for result in validate(store, engine).results:
-            key = (result.focus, result.shape, result.component, result.path, result.value, result.severity)
-            if key not in seen:
-                seen.add(key)
-                counts[result.severity] += 1
-    return counts, tables
+from converter.convert import graph_of
+from converter.validate import as_text, tables_of_files, validate, validate_tables
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="validate an N-Quads file table by table")
-    parser.add_argument("nquads")
+    parser = argparse.ArgumentParser(description="validate table by table (and, with --whole, compare with the union)")
+    parser.add_argument("inputs", nargs="+", help="N-Quads/TriG files or source tables")
     parser.add_argument("--engine", default="shacl-rust")
+    parser.add_argument("--whole", action="store_true", help="also validate the union and require the same report")
     args = parser.parse_args(argv)
-    started = time.perf_counter()
-    counts, tables = validate_tables(args.nquads, args.engine)
-    seconds = time.perf_counter() - started
-    print(f"{tables} table(s); violations: {counts['Violation']}, warnings: {counts['Warning']}, "
-          f"infos: {counts['Info']}; {seconds:.1f} s")
-    return 0
+    started = time.process_time()
+    report = validate_tables(tables_of_files(args.inputs), args.engine)
+    cpu = time.process_time() - started
+    tables = len({r.table for r in report.results if r.table})
+    counts = report.counts()
+    print(f"table by table: {tables} table(s) with results; violations: {counts['Violation']}, "
+          f"warnings: {counts['Warning']}, infos: {counts['Info']}; {cpu:.1f} CPU s")
+    if not args.whole:
+        return 0
+    started = time.process_time()
+    whole = validate(graph_of(args.inputs), args.engine)
+    cpu = time.process_time() - started
+    same = whole.results == report.results and as_text(whole, limit=0) == as_text(report, limit=0)
+    print(f"whole union: {len(whole.results)} result(s); {cpu:.1f} CPU s; same report: {same}")
+    return 0 if same else 1
 
 
 if __name__ == "__main__":

@@ -417,16 +417,18 @@ class TableSource:
     """An input validated table by table: a stream of quads that can be read again.
 
     ``read()`` yields every quad from the start (a second pass reads again).
-    ``is_table`` tells a table's graph from a shared one; None: decided by a
-    first pass (a table graph holds its own ``pk:PerformanceGoalsTable``).
-    ``ordered``: the shared quads a table needs come before the next table
-    starts (perfkg's writer and the store give that); if not, the first pass
-    also gathers the shared graphs.
+    ``is_table`` tells a table's graph from a shared one; None: a graph whose
+    first quad is about itself or a resource under it is taken for a table,
+    and checked (it holds its own ``pk:PerformanceGoalsTable``).
+
+    The input is read once when it comes in perfkg's order (shared quads a
+    table needs before the next table starts: the converter and the store give
+    that); otherwise validation notices and starts again with a first pass
+    that gathers the shared graphs.
     """
 
     read: Callable[[], Iterator[ox.Quad]]
     is_table: Callable[[object], bool] | None = None
-    ordered: bool = False
 
 
 def tables_of_store(store: ox.Store) -> TableSource:
@@ -445,14 +447,14 @@ def tables_of_store(store: ox.Store) -> TableSource:
         for graph in tables:
             yield from store.quads_for_pattern(None, None, None, graph)
 
-    return TableSource(read, lambda g: g in names, ordered=True)
+    return TableSource(read, lambda g: g in names)
 
 
 def tables_of_files(paths: Iterable[str], base: str | None = None) -> TableSource:
     """Source tables (converted as they stream) and N-Quads/TriG files, in the order given.
 
-    Only source tables are known to be ordered (perfkg's converter writes a
-    table's shared quads before the next table); RDF files get a first pass.
+    Source tables come in perfkg's order by construction; an RDF file in
+    another order costs a first pass (see :class:`TableSource`).
     """
     from .convert import is_source_table, stream_quads
     from .vocab import DEFAULT_BASE
@@ -472,9 +474,9 @@ def tables_of_files(paths: Iterable[str], base: str | None = None) -> TableSourc
                 yield from ox.parse(stream, format=quad_format(path))
 
     if others:
-        return TableSource(read)
+        return TableSource(read)  # tables told by their first quad; out of order, a first pass
     shared = {ox.NamedNode(g) for g in SHARED_GRAPH_NAMES}
-    return TableSource(read, lambda g: isinstance(g, ox.NamedNode) and g not in shared, ordered=True)
+    return TableSource(read, lambda g: isinstance(g, ox.NamedNode) and g not in shared)
 
 
 def quad_format(path: str) -> ox.RdfFormat | None:
@@ -496,14 +498,24 @@ def validate_tables(source: TableSource, engine: str = DEFAULT_ENGINE, shapes: t
     return _TableRun(source, engine, tuple(shapes) if shapes else shape_names()).run()
 
 
+class _OutOfOrder(Exception):
+    """A shared quad came after a table that may have needed it: validate again, shared graphs first."""
+
+
 class _TableRun:
     """The state of one table-by-table validation (see the section comment above)."""
 
     def __init__(self, source: TableSource, engine: str, names: tuple[str, ...]) -> None:
         self.source, self.engine, self.names = source, engine, names
-        self.is_table = source.is_table
+        self.classes = _shared_classes()
+        self.inverse = _inverse_predicates(names)
+        self._reset(source.is_table)
+
+    def _reset(self, is_table: Callable[[object], bool] | None) -> None:
+        self.is_table = is_table
+        self.kinds: dict[object, bool] = {}  # graph → is a table, as first seen (no is_table given)
         self.shared: list[ox.Quad] = []
-        self.shared_subjects: set = set()
+        self.shared_subjects: dict[object, int] = {}  # subject → tables validated when it was first seen
         self.results: dict[ox.NamedNode, list[Result]] = {}
         self.split: set[ox.NamedNode] = set()
         # What the tables say about shared resources: the global shapes' data.
@@ -511,13 +523,14 @@ class _TableRun:
         self.digests: dict[object, bytes] = {}  # shared resource → its first table's description
         self.conflicts: set = set()  # shared resources two tables describe differently
         self.unresolved: dict[ox.NamedNode, set[ox.NamedNode]] = {}  # IRI → tables naming it without describing it
-        self.classes = _shared_classes()
-        self.inverse = _inverse_predicates(names)
 
     def run(self) -> Report:
-        if not self.source.ordered:
+        try:
+            self._first_pass(collect_shared=True)
+        except _OutOfOrder:
+            self._reset(None)
             self._gather_shared()
-        self._first_pass()
+            self._first_pass(collect_shared=False)
         if not self.results:  # no table graph: the shared graphs are the whole input
             if not self.shared:
                 raise ValidationError("the graph is empty: nothing to validate")
@@ -533,7 +546,7 @@ class _TableRun:
     # -- passes ---------------------------------------------------------------
 
     def _gather_shared(self) -> None:
-        """Unordered input: find the table graphs and gather every other quad before validating.
+        """Input out of order: find the table graphs and gather every other quad first.
 
         A graph's quads are held until its ``pk:PerformanceGoalsTable`` quad
         shows it is a table (perfkg writes that quad first, so nothing is held).
@@ -551,26 +564,60 @@ class _TableRun:
             held.setdefault(graph, []).append(quad)
         self.is_table = tables.__contains__
         for quads in held.values():
-            self._add_shared(quads)
+            for quad in quads:
+                self._add_shared(quad)
 
-    def _add_shared(self, quads: Iterable[ox.Quad]) -> None:
-        for quad in quads:
-            self.shared.append(quad)
-            self.shared_subjects.add(quad.subject)
+    def _add_shared(self, quad: ox.Quad) -> None:
+        self.shared.append(quad)
+        self.shared_subjects.setdefault(quad.subject, len(self.results))
+
+    def _late(self, quad: ox.Quad) -> bool:
+        """Could a table validated already have needed this shared quad? (Then the order is not perfkg's.)
+
+        perfkg writes the schemes first and each table's new places and
+        fiscal year right after it, so a shared quad that comes late is about
+        a resource first seen since the last table was validated, that no
+        validated table named.
+        """
+        if not self.results:
+            return False
+        s, o = quad.subject, quad.object
+        if self.shared_subjects.get(s, len(self.results)) != len(self.results) or s in self.unresolved:
+            return True
+        tables = self._table_iris()
+        return any(isinstance(t, ox.NamedNode) and _owner(t.value, tables) for t in (s, o))
+
+    def _table_iris(self) -> dict[str, ox.NamedNode]:
+        return {name.value: name for name in self.results}
+
+    def _is_table(self, quad: ox.Quad) -> bool:
+        """Is the quad's graph a table's? Given, or judged by its first quad (a table's starts with itself)."""
+        if self.is_table is not None:
+            return self.is_table(quad.graph_name)
+        graph = quad.graph_name
+        kind = self.kinds.get(graph)
+        if kind is None:
+            s = quad.subject
+            kind = self.kinds[graph] = (
+                isinstance(graph, ox.NamedNode) and graph.value not in SHARED_GRAPH_NAMES and isinstance(s, ox.NamedNode)
+                and (s.value == graph.value or s.value.startswith(graph.value + "/"))
+            )
+        return kind
 
     def _runs(self, collect_shared: bool) -> Iterator[tuple[ox.NamedNode, list[ox.Quad]]]:
         """Each run of consecutive quads of one table graph.
 
-        A run is yielded when the next table starts, so on ordered input the
-        shared quads of a table (its places, its fiscal year) are in by then.
+        A run is yielded when the next table starts, so the shared quads
+        written right after a table (its places, its fiscal year) are in by then.
         """
-        assert self.is_table is not None
         name, run = None, []
         for quad in self.source.read():
             graph = quad.graph_name
-            if not self.is_table(graph):
+            if not self._is_table(quad):
                 if collect_shared:
-                    self._add_shared((quad,))
+                    if self._late(quad) or (quad.subject == graph and quad.object == PK.PerformanceGoalsTable):
+                        raise _OutOfOrder
+                    self._add_shared(quad)
                 continue
             if graph != name:
                 if run:
@@ -580,10 +627,14 @@ class _TableRun:
         if run:
             yield name, run
 
-    def _first_pass(self) -> None:
-        for name, quads in self._runs(collect_shared=self.source.ordered):
+    def _first_pass(self, collect_shared: bool) -> None:
+        for name, quads in self._runs(collect_shared):
             if name in self.results:
                 self.split.add(name)  # a table graph in pieces: validated whole in the second pass
+            elif self.is_table is None and not any(
+                q.subject == name and q.predicate == RDF.type and q.object == PK.PerformanceGoalsTable for q in quads
+            ):
+                raise _OutOfOrder  # judged a table by its first quad, but it does not say so
             results = _check(self._store(self.shared, quads), self.engine, self.names, "local")
             self.results.setdefault(name, []).extend(results)
             self._note(name, quads)
