@@ -158,7 +158,10 @@ def _parse_value_args(p: argparse.ArgumentParser) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
-    report = build(args.inputs, args.out, args.store, base=args.base, engine=args.engine, say=print, problems=report_problems)
+    report = build(
+        args.inputs, args.out, args.store, base=args.base, engine=args.engine, say=print, problems=report_problems,
+        jobs=_jobs_of(args),
+    )
     if not report.conforms:
         return EXIT_NEGATIVE
     print(f"done: perfkg query units-without-satisfaction-indicator --store {args.store} --format csv")
@@ -174,6 +177,7 @@ def _build_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default=DEFAULT_OUT, help=f"folder for the graph, the validation report and the answers (default {DEFAULT_OUT})")
     p.add_argument("--store", default=DEFAULT_STORE, help=f"embedded store folder (default {DEFAULT_STORE})")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=f"SHACL engine (default {DEFAULT_ENGINE})")
+    _add_jobs(p)
     _add_base(p)
 
 
@@ -217,12 +221,16 @@ def _convert_args(p: argparse.ArgumentParser) -> None:
         "--download-url", type=_absolute_url, metavar="URL",
         help="URL where the written file will be published (the dataset description's dcat:downloadURL)",
     )
+    _add_jobs(p)
+    _add_base(p)
+
+
+def _add_jobs(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--jobs", "-j", type=_jobs, default=None, metavar="N",
         help="processes rendering departments in N-Triples, N-Quads, Turtle and TriG (default: the cores available; "
         "the output is the same for any N)",
     )
-    _add_base(p)
 
 
 def _jobs(value: str) -> int:

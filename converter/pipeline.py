@@ -54,11 +54,13 @@ def build(
     engine: str = validate.DEFAULT_ENGINE,
     say: Callable[[str], None] = lambda _: None,
     problems: Callable[[Conversion], object] = lambda _: None,
+    jobs: int = 1,
 ) -> BuildReport:
     """Run the whole job; ``say`` receives one line per step for the user.
 
     ``problems`` receives the source's problems once the tables are read
     (the CLI passes :func:`converter.cli.report_problems`, as convert and load do).
+    ``jobs`` processes render the graph files' departments (the same bytes for any number).
     """
     out = Path(out)
     report = BuildReport()
@@ -70,7 +72,7 @@ def build(
     report.problems = sum(p.severity != "info" for p in conversion.problems)
     problems(conversion)
     for fmt, name in (("turtle", "graph.ttl"), ("nq", "graph.nq")):
-        write_graph(conversion, fmt, out / name, base)
+        write_graph(conversion, fmt, out / name, base, jobs=jobs)
         report.graph_files.append(out / name)
     say(f"converted {len(inputs)} file(s) → {out / 'graph.ttl'}, {out / 'graph.nq'}")
 
