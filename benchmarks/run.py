@@ -58,7 +58,7 @@ class Result:
     exit_code: int | None
     note: str = ""
     cpu: float | None = None  # user + system seconds: less sensitive than wall time to other load on the machine
-    tree_mb: float | None = None  # peak of the summed RSS of the process and its workers (convert --jobs)
+    tree_mb: float | None = None  # peak of the summed Pss of the process and its workers (convert --jobs)
 
     @property
     def rate(self) -> float | None:
@@ -71,8 +71,8 @@ def measure(
     """Run a command under GNU time; return (wall s, peak MB, exit code, note, CPU s, process-tree peak MB).
 
     GNU time's peak is the largest single process's; a conversion with
-    ``--jobs 2`` runs three, so a sampler also sums the resident memory of
-    the whole process group every 20 ms.
+    ``--jobs 2`` runs three, so a sampler also sums the memory of the whole
+    process group every 20 ms.
     """
     with tempfile.NamedTemporaryFile("r", suffix=".time", delete=False) as report:
         report_path = report.name
@@ -98,7 +98,11 @@ def measure(
 
 
 class _TreeMemory:
-    """Samples the summed RSS of every process in a process group (Linux /proc), keeping the peak."""
+    """Samples the summed memory of every process in a process group (Linux /proc), keeping the peak.
+
+    Proportional set size (Pss, smaps_rollup): pages a forked worker still
+    shares with its parent count once between them, not once per process.
+    """
 
     def __init__(self, group: int, every: float = 0.02) -> None:
         self.group, self.every, self.peak_mb = group, every, 0.0
@@ -107,7 +111,6 @@ class _TreeMemory:
         self._thread.start()
 
     def _run(self) -> None:
-        page_kb = os.sysconf("SC_PAGE_SIZE") / 1024
         while not self._done.wait(self.every):
             total = 0
             for entry in os.scandir("/proc"):
@@ -117,10 +120,11 @@ class _TreeMemory:
                     stat = Path(entry.path, "stat").read_text()
                     fields = stat[stat.rindex(")") + 2 :].split()
                     if int(fields[2]) == self.group:  # field 5 of stat: the process group
-                        total += int(Path(entry.path, "statm").read_text().split()[1])
-                except (OSError, ValueError, IndexError):
+                        rollup = Path(entry.path, "smaps_rollup").read_text()
+                        total += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M)[1])
+                except (OSError, ValueError, IndexError, TypeError):
                     continue
-            self.peak_mb = max(self.peak_mb, total * page_kb / 1024)
+            self.peak_mb = max(self.peak_mb, total / 1024)
 
     def stop(self) -> None:
         self._done.set()
