@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from converter import reader
+from converter import reader, render
 from converter.cli import main
 from converter.convert import quads, read_tables, stream_graph, write_graph
 
@@ -61,13 +62,32 @@ def _reference(paths: list[Path], fmt: str) -> set[str]:
     return {str(q.triple) for q in built}
 
 
+@pytest.mark.parametrize("workers", ["forked", "pool"])
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_two_jobs_write_the_same_bytes_as_one(always_stream, four_tables, tmp_path, fmt, monkeypatch):
+def test_two_jobs_write_the_same_bytes_as_one(always_stream, four_tables, tmp_path, fmt, workers, monkeypatch):
+    """Forked children (POSIX) and the process pool (elsewhere, or beside other threads) alike."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     one = _streamed([four_tables], fmt, 1, tmp_path)
+    if workers == "pool":
+        monkeypatch.setattr(render, "_can_fork", lambda: False)
+    monkeypatch.setattr(render, "PARTS_PER_WORKER", 1)  # two batches of two: the batch boundary is crossed
     two = _streamed([four_tables], fmt, 2, tmp_path)
     assert one == two
     assert len(one) > 1_000_000  # four tables' worth, not an empty file that equals another
+
+
+def test_a_failing_worker_leaves_no_output_and_no_temporary_file(always_stream, four_tables, tmp_path, monkeypatch):
+    """A child that fails reports its traceback; the output and the children's files are gone."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def broken(task, pieces):
+        raise ValueError("rendering broke on purpose")
+
+    monkeypatch.setattr(render, "_render", broken)
+    target = tmp_path / "out.ttl"
+    with pytest.raises(render.RenderError, match="rendering broke on purpose"):
+        stream_graph([four_tables], "turtle", target, jobs=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
