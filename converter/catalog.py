@@ -13,8 +13,9 @@ header, the query's contract with its users::
     #   (a line indented by two or more spaces continues the item above)
 
 Parameters are bound as RDF terms, never pasted as text: each declared
-parameter has one placeholder line ``VALUES ?name { … }`` in the query, and
-:func:`bind` replaces what is between its braces with the N-Triples form of an
+parameter has a placeholder line ``VALUES ?name { … }`` in the query (or
+several, when sub-selects that Oxigraph evaluates apart each need the value to
+start from), and :func:`bind` replaces what is between their braces with the N-Triples form of an
 RDF term built by pyoxigraph (which escapes quotes, backslashes and line
 breaks). A value with quotes, braces or ``#`` therefore stays inside one
 literal. A ``name`` parameter binds two terms, the plain literal and the same
@@ -232,8 +233,8 @@ def bind(query: SavedQuery, values: dict[str, str] | None = None) -> str:
             continue
         body = " UNDEF " if value is None else f" {term(param.kind, value)} "
         pattern = _placeholder(param.name)
-        if len(pattern.findall(text)) != 1:
-            raise QueryError(f"query {query.name!r}: parameter ?{param.name} needs exactly one line 'VALUES ?{param.name} {{ … }}'")
+        if not pattern.search(text):
+            raise QueryError(f"query {query.name!r}: parameter ?{param.name} needs a line 'VALUES ?{param.name} {{ … }}'")
         text = pattern.sub(lambda m: m["head"] + body + m["tail"], text)
     return text
 

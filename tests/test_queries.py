@@ -217,8 +217,8 @@ def test_hostile_value_changes_only_its_values_line(value):
     query = load("projects-sharing-indicator")
     bound = bind(query, {"indicator": value})
     assert _outside_values(bound) == _outside_values(query.text)
-    (line,) = [line for line in bound.splitlines() if line.lstrip().startswith("VALUES ?indicator")]
-    assert line.strip() == "VALUES ?indicator { " + catalog.term("string", value) + " }"
+    lines = [line.strip() for line in bound.splitlines() if line.lstrip().startswith("VALUES ?indicator")]
+    assert lines and set(lines) == {"VALUES ?indicator { " + catalog.term("name", value) + " }"}
 
 
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
