@@ -571,6 +571,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SyntaxError as err:  # pyoxigraph's parse error for an RDF file that is not what its name says
         _err(f"{err.filename or 'input'}: not valid RDF: {err.msg or err}")
         return EXIT_UNUSABLE
+    except KeyboardInterrupt:  # Ctrl-C: convert's output is written atomically and its worker processes stop
+        _err("interrupted")
+        return 130
 
 
 def run() -> None:
