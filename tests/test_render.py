@@ -88,6 +88,7 @@ def test_a_failing_worker_leaves_no_output_and_no_temporary_file(always_stream, 
     with pytest.raises(render.RenderError, match="rendering broke on purpose"):
         stream_graph([four_tables], "turtle", target, jobs=2)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+    assert len(calls) == 2
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -146,3 +147,25 @@ def test_jobs_must_be_a_positive_whole_number(source_path, tmp_path, capsys, val
     assert main(["convert", str(source_path), "-o", str(tmp_path / "x.ttl"), "--jobs", value]) == 2
     assert "--jobs takes a whole number of processes, 1 or more" in capsys.readouterr().err
     assert not (tmp_path / "x.ttl").exists()
+
+
+def test_ctrl_c_while_workers_render_leaves_nothing_behind(always_stream, four_tables, tmp_path, monkeypatch, capsys):
+    """Ctrl-C in the writing process while the children render (it is reading the next batch) stops
+    them, removes their files and the half-written output, and ends with exit 130 and one line."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(render, "PARTS_PER_WORKER", 1)
+    calls = []
+    real = render._next_batch
+
+    def interrupted(*args):
+        calls.append(1)
+        if len(calls) == 2:  # the first batch's children are running now
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(render, "_next_batch", interrupted)
+    out = tmp_path / "out.ttl"
+    assert main(["convert", str(four_tables), "-o", str(out), "--jobs", "2"]) == 130
+    assert capsys.readouterr().err.strip().endswith("perfkg: interrupted")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    assert len(calls) == 2
