@@ -88,7 +88,6 @@ def test_a_failing_worker_leaves_no_output_and_no_temporary_file(always_stream, 
     with pytest.raises(render.RenderError, match="rendering broke on purpose"):
         stream_graph([four_tables], "turtle", target, jobs=2)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
-    assert len(calls) == 2
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
