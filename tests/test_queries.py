@@ -259,6 +259,20 @@ def test_limit_parameter(backend):
     assert got == want[:3]
 
 
+@pytest.mark.parametrize(
+    ("department", "rows"),
+    [("广州市人力资源和社会保障局", 10), ("广州市财政局", 0)],
+    ids=["the-tables-department", "another-department"],
+)
+def test_department_parameter_scopes_to_that_departments_tables(backend, department, rows):
+    """The bundled table has one department: ``grep 部门名称 data/…txt | sort -u`` prints only
+    部门名称：广州市人力资源和社会保障局 (61 pages). Scoped to it, the top ten are the
+    expected top ten; scoped to any other department, nothing."""
+    result = backend.select(bind(load("top-projects-by-amount"), {"department": department}))
+    got, want = _compare(result, "top-projects-by-amount")
+    assert len(got) == rows and got == want[:rows]
+
+
 @pytest.mark.parametrize("value", ["3; DROP ALL", "-1", "ten", "3 }"])
 def test_limit_refuses_anything_but_a_whole_number(value):
     with pytest.raises(QueryError):
