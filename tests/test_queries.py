@@ -260,7 +260,7 @@ def test_limit_parameter(backend):
 
 
 #: Queries with a ?department parameter that narrows them to one department's tables.
-SCOPED = ["period-annual-target-differences", "top-projects-by-amount"]
+SCOPED = ["period-annual-target-differences", "projects-without-satisfaction-indicator", "top-projects-by-amount"]
 
 
 @pytest.mark.parametrize("name", SCOPED)
