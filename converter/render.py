@@ -323,7 +323,7 @@ def write_parts(
     second = next(stream, None)
     if second is None or jobs <= 1:
         for index, part in enumerate(_chain(first, second, stream)):
-            state.done(render(state.task(part, fmt, provenance, schemes=index == 0), joiner))
+            state.done(render(state.task(part, fmt, provenance, schemes=index == 0), joiner).minted)
         return
     if _can_fork():
         _write_forked(_chain(first, second, stream), fmt, provenance, jobs, state, joiner)
@@ -363,12 +363,14 @@ def _write_forked(
             tasks = [state.task(part, fmt, provenance, schemes=index == 0) for index, part in batch]
             children = [_Child(tasks[worker::jobs]) for worker in range(min(jobs, len(tasks)))]
             batch = _next_batch(numbered, state, jobs * PARTS_PER_WORKER)  # read while the children render
-            results = [child.collect() for child in children]
-            children = []
+            for child in children:
+                child.collect()
+            # Parts come back in the order they were dealt: child 0's first, child 1's first, child 0's second …
             for position in range(len(tasks)):
-                rendered = results[position % len(results)][position // len(results)]
-                state.done(rendered)
-                joiner.write(rendered)
+                state.done(children[position % len(children)].write_next(joiner))
+            for child in children:
+                child.abandon()
+            children = []
     finally:
         for child in children:
             child.abandon()
@@ -416,17 +418,24 @@ class RenderError(RuntimeError):
 
 
 class _Child:
-    """A forked process rendering some tasks into a temporary file."""
+    """A forked process rendering some tasks into a temporary file, read back a part at a time.
+
+    The file holds, per part, its minter keys and its segments: final bytes
+    as they are (copied to the output in chunks, never held whole: a
+    department's N-Triples are ≈ 8 MB) and shared statements pickled.
+    """
 
     def __init__(self, tasks: list[Task]) -> None:
-        fd, self.path = tempfile.mkstemp(prefix="perfkg-render-", suffix=".pickle")
+        fd, self.path = tempfile.mkstemp(prefix="perfkg-render-", suffix=".parts")
+        self._stream: BinaryIO | None = None
         pid = os.fork()
         if pid == 0:  # the child: render, write, leave without running the parent's exit handlers
             code = 0
             try:
                 with os.fdopen(fd, "wb") as out:
                     try:
-                        pickle.dump([render(task) for task in tasks], out, protocol=pickle.HIGHEST_PROTOCOL)
+                        for task in tasks:
+                            _dump(render(task), out)
                     except BaseException:
                         code = 1
                         out.seek(0)
@@ -437,20 +446,37 @@ class _Child:
         os.close(fd)
         self.pid: int | None = pid
 
-    def collect(self) -> list[Rendered]:
-        """Wait for the child; its rendered parts, in the order of its tasks."""
+    def collect(self) -> None:
+        """Wait for the child; raise :class:`RenderError` with its traceback if it failed."""
         assert self.pid is not None
         _, status = os.waitpid(self.pid, 0)
         self.pid = None
-        try:
-            with open(self.path, "rb") as stream:
-                found = pickle.load(stream) if os.path.getsize(self.path) else None
-        finally:
-            os.unlink(self.path)
-        if os.waitstatus_to_exitcode(status) != 0 or not isinstance(found, list):
-            detail = found if isinstance(found, str) else f"exit status {os.waitstatus_to_exitcode(status)}"
+        self._stream = open(self.path, "rb")
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            detail = f"exit status {code}"
+            with contextlib.suppress(Exception):
+                detail = pickle.load(self._stream)
             raise RenderError(f"a worker process failed to render its departments:\n{detail}")
-        return found
+
+    def write_next(self, joiner: Joiner) -> dict[str, dict[str, int]]:
+        """Hand the child's next part to the joiner; return its minter keys."""
+        assert self._stream is not None
+        stream = self._stream
+        minted, count = pickle.load(stream)
+        for _ in range(count):
+            kind, value = pickle.load(stream)
+            if kind == "lines":
+                joiner.segment(value)
+                continue
+            remaining = value
+            while remaining:
+                chunk = stream.read(min(remaining, 1 << 20))
+                if not chunk:
+                    raise RenderError(f"{self.path}: a worker's output ends early")
+                joiner.segment(chunk)
+                remaining -= len(chunk)
+        return minted
 
     def abandon(self) -> None:
         """Stop a child whose work is no longer wanted (an error or Ctrl-C elsewhere) and clean up."""
@@ -460,8 +486,22 @@ class _Child:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self.pid, 0)
             self.pid = None
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
+
+
+def _dump(rendered: Rendered, out: BinaryIO) -> None:
+    """One part into a child's file: its keys and segment count, then each segment."""
+    pickle.dump((rendered.minted, len(rendered.segments)), out, protocol=pickle.HIGHEST_PROTOCOL)
+    for segment in rendered.segments:
+        if isinstance(segment, bytes):
+            pickle.dump(("bytes", len(segment)), out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.write(segment)
+        else:
+            pickle.dump(("lines", segment), out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _chain(first: Table, second: Table | None, rest: Iterator[Table]) -> Iterator[Table]:
@@ -480,7 +520,7 @@ def _write_parallel(
     def finish_oldest() -> None:
         _tables, future = pending.popleft()
         rendered = future.result()
-        state.done(rendered)
+        state.done(rendered.minted)
         joiner.write(rendered)
 
     try:
@@ -529,8 +569,9 @@ class _Minted:
                 minted[table + suffix] = int(count)
         return Task(part, fmt, self.base, provenance, schemes, minted)
 
-    def done(self, rendered: Rendered) -> None:
-        for table, keys in rendered.minted.items():
+    def done(self, minted: dict[str, dict[str, int]]) -> None:
+        """Remember a rendered part's minter keys (:attr:`Rendered.minted`)."""
+        for table, keys in minted.items():
             text = "\n".join(f"{key[len(table):]} {count}" for key, count in keys.items())
             self._keys[table] = zlib.compress(text.encode("ascii"))
 
