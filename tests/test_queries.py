@@ -260,7 +260,14 @@ def test_limit_parameter(backend):
 
 
 #: Queries with a ?department parameter that narrows them to one department's tables.
-SCOPED = ["period-annual-target-differences", "projects-without-satisfaction-indicator", "top-projects-by-amount"]
+SCOPED = [
+    "indicator-categories-by-unit",
+    "period-annual-target-differences",
+    "projects-without-outcome-indicator",
+    "projects-without-satisfaction-indicator",
+    "top-projects-by-amount",
+    "units-without-satisfaction-indicator",
+]
 
 
 @pytest.mark.parametrize("name", SCOPED)
