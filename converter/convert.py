@@ -124,14 +124,9 @@ def stream_quads(
     in a table without departments, the row problems and row counts beside it.
     """
     builder = GraphBuilder(Minter(base), Provenance.current(distribution))
-    first = True
-    for path in paths:
-        index = -1
-        for part in iter_table(path, encoding=encoding):
-            yield from builder.quads(part, schemes=first)
-            first = False
-            if conversion is not None:
-                index = _summarise(conversion, index, part)
+    parts = _summarised_parts(paths, encoding, conversion if conversion is not None else Conversion())
+    for index, part in enumerate(parts):
+        yield from builder.quads(part, schemes=index == 0)
 
 
 def _summarised_parts(paths: Sequence[str | Path], encoding: str | None, conversion: Conversion) -> Iterator[Table]:

@@ -5,8 +5,9 @@ independent but for the few triples several share (concept schemes,
 organisations, indicator definitions, the fiscal year, places), so each part
 (one department, as :func:`~converter.reader.iter_table` hands them out) is
 rendered by a pure function, :func:`render`: the same bytes whichever process
-runs it. The parent process reads the source, hands parts to a pool of
-workers (issue 9: the second core), and joins what comes back in source
+runs it. The parent process reads the source, hands parts to worker
+processes (issue 9: the second core; forked on POSIX, see
+:func:`_write_forked`), and joins what comes back in source
 order, writing each shared statement once (:class:`Joiner`). One job or many,
 the output is byte for byte the same (a test checks it).
 
@@ -40,6 +41,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import BinaryIO, Union
 
 import pyoxigraph as ox
@@ -49,6 +51,7 @@ from .graph import VOCABULARY_GRAPH, GraphBuilder, scheme_triples
 from .iris import Minter
 from .places import Gazetteer
 from .records import Table
+from .serialize import in_graph
 from .units import unit_table
 from .vocab import PREFIXES
 
@@ -169,7 +172,7 @@ def _table_triples(graph: ox.NamedNode, triples: Iterable[tuple], pieces: _Piece
 
     def own() -> Iterator[ox.Triple]:
         for subject, block in _blocks(triples, grouped=pieces.fmt == "turtle"):
-            if isinstance(subject, ox.NamedNode) and (subject.value == root or subject.value.startswith(prefix)):
+            if in_graph(subject, root, prefix):
                 for s, p, o in block:
                     yield ox.Triple(s, p, o)
             else:
@@ -229,6 +232,7 @@ def _prefixes(fmt: str) -> dict[str, str] | None:
     return PREFIXES if fmt in _PRETTY else None
 
 
+@lru_cache(maxsize=None)
 def header(fmt: str) -> bytes:
     """The ``@prefix`` lines Oxigraph writes before the first statement in Turtle and TriG."""
     if fmt not in _PRETTY:
@@ -239,16 +243,11 @@ def header(fmt: str) -> bytes:
     return text[: text.index(b"\n", text.rindex(b"@prefix")) + 1]
 
 
-_HEADERS: dict[str, bytes] = {}
-
-
 def _strip_header(text: bytes, fmt: str) -> bytes:
     """A chunk without its ``@prefix`` lines: the output states them once, at the top."""
     if fmt not in _PRETTY or not text:
         return text
-    head = _HEADERS.get(fmt)
-    if head is None:
-        head = _HEADERS[fmt] = header(fmt)
+    head = header(fmt)
     if not text.startswith(head):  # an Oxigraph that writes prefixes otherwise: fail loudly, not a broken file
         raise RuntimeError(f"unexpected {fmt} prefix header from pyoxigraph {ox.__version__}")
     return text[len(head) :]
@@ -296,9 +295,7 @@ class Joiner:
             return
         if not self._started:
             self._started = True
-            if self.fmt in _PRETTY:
-                _HEADERS.setdefault(self.fmt, header(self.fmt))
-                self.output.write(_HEADERS[self.fmt])
+            self.output.write(header(self.fmt))
         self.output.write(chunk)
 
 
@@ -381,8 +378,7 @@ def _warm(fmt: str) -> None:
     scheme_triples()
     Gazetteer.bundled()
     unit_table()
-    if fmt in _PRETTY:
-        _HEADERS.setdefault(fmt, header(fmt))
+    header(fmt)
 
 
 def _next_batch(numbered: _PushBack, state: _Minted, size: int) -> list[tuple[int, Table]]:
@@ -577,7 +573,5 @@ class _Minted:
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    """Worker processes: forked when this process has one thread (fast, nothing to re-import), else spawned."""
-    methods = multiprocessing.get_all_start_methods()
-    method = "fork" if "fork" in methods and threading.active_count() == 1 else "spawn"
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+    """Spawned worker processes: the way left when forking is not safe (:func:`_can_fork`)."""
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))

@@ -37,6 +37,17 @@ def guess_format(path: str) -> str | None:
     )
 
 
+def in_graph(subject: object, root: str, prefix: str) -> bool:
+    """Whether a subject lies under its graph's IRI ``root`` (``prefix`` = ``root + "/"``).
+
+    Such a subject (a table's rows, indicators, targets) belongs to that
+    table alone; any other (schemes, organisations, indicator definitions,
+    the source file) may stand in several graphs, so triple formats write
+    its triples once.
+    """
+    return isinstance(subject, ox.NamedNode) and (subject.value == root or subject.value.startswith(prefix))
+
+
 def triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
     """Drop graph names, writing each shared triple once.
 
@@ -59,9 +70,7 @@ def triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
             prefix = None if root is None else root + "/"
         triple = quad.triple
         subject = quad.subject
-        if root is not None and isinstance(subject, ox.NamedNode) and (
-            subject.value.startswith(prefix) or subject.value == root
-        ):
+        if root is not None and in_graph(subject, root, prefix):
             yield triple
         elif triple not in seen:
             seen.add(triple)
@@ -117,9 +126,7 @@ def _unique_blocks(graph: object, by_subject: dict, seen: set[ox.Triple]) -> Ite
     """One graph's subject blocks; triples of subjects outside the graph's IRI only once per run."""
     root = graph.value if isinstance(graph, ox.NamedNode) else None
     for subject, block in by_subject.items():
-        if root is not None and isinstance(subject, ox.NamedNode) and (
-            subject.value == root or subject.value.startswith(root + "/")
-        ):
+        if root is not None and in_graph(subject, root, root + "/"):
             yield from block
             continue
         for triple in block:
