@@ -1,0 +1,31 @@
+"""Small helpers shared by the format readers."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from ..grid import Document, FormatError
+
+#: White space as HTML collapses it (not U+00A0, which layouts normalise themselves).
+ASCII_SPACE = re.compile(r"[ \t\n\r\f]+")
+
+
+def new_document(data: bytes, file: str, fmt: str) -> Document:
+    if not data:
+        raise FormatError(file, "line 1", "the file is empty (0 bytes)", "empty-file")
+    return Document(file=file, sha256=hashlib.sha256(data).hexdigest(), format=fmt)
+
+
+def column_letters(col: int) -> str:
+    """0-based column index → spreadsheet letters (0 → A, 26 → AA)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def clip(text: str, size: int = 60) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
