@@ -566,6 +566,156 @@ def xlsx_book(sheets: list[tuple[str, list[list]]], source: Source) -> bytes:
     return fixed_zip(out.getvalue())
 
 
+def docx_doc(source: Source, before: list[str], rows: list[list], after: list[str] = ()) -> bytes:
+    """A Word document: paragraphs, one table with merged cells (gridSpan / vMerge), paragraphs."""
+    return docx_blocks(source, [*before, rows, *after])
+
+
+def docx_blocks(source: Source, blocks: list) -> bytes:
+    """A Word document of paragraphs (str) and tables (lists of rows) in this order."""
+    before = [b for b in blocks if isinstance(b, str)]
+    import datetime as dt
+
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = before[0] if before else ""
+    document.core_properties.subject = "rebuilt by tests/data/forms/make.py from shared/data/samples/" + source.sample
+    document.core_properties.comments = source.line.removeprefix("# ")
+    document.core_properties.author = "perfkg tests/data/forms/make.py"
+    document.core_properties.created = document.core_properties.modified = dt.datetime(2025, 1, 1)
+    document.core_properties.last_modified_by = "perfkg"
+    document.core_properties.revision = 1
+    for block in blocks:
+        if isinstance(block, str):
+            document.add_paragraph(block)
+            continue
+        cells = place(block)
+        width = max(c + cs for _, c, _, cs, _ in cells)
+        table = document.add_table(rows=len(block), cols=width)
+        table.style = "Table Grid"
+        for r, c, rs, cs, value in cells:
+            cell = table.cell(r, c)
+            if rs > 1 or cs > 1:
+                cell = cell.merge(table.cell(r + rs - 1, c + cs - 1))
+            lines = text_of(value).split("\n")
+            cell.paragraphs[0].text = lines[0]
+            for extra in cell.paragraphs[1:]:
+                extra._element.getparent().remove(extra._element)
+            for line in lines[1:]:
+                cell.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return fixed_zip(out.getvalue())
+
+
+def xls_book(sheets: list[tuple[str, list[list]]]) -> bytes:
+    """An Excel 97-2003 workbook (xlwt): merged ranges, numbers with their number format."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    styles: dict[str, object] = {}
+
+    def style(fmt: str):
+        if fmt not in styles:
+            styles[fmt] = xlwt.easyxf("align: wrap on", num_format_str=fmt)
+        return styles[fmt]
+
+    for title, rows in sheets:
+        ws = book.add_sheet(title)
+        for r, c, rs, cs, value in place(rows):
+            data = value.value if isinstance(value, Num) else value
+            st = style(value.fmt if isinstance(value, Num) else "General")
+            if rs > 1 or cs > 1:
+                ws.write_merge(r, r + rs - 1, c, c + cs - 1, data, st)
+            elif data != "":
+                ws.write(r, c, data, st)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cjk():
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+def pdf_forms(source: Source, forms: list[tuple[list[str], list[list]]], col_widths: list[float]) -> bytes:
+    """A ruled PDF (reportlab, the CID font STSong-Light, which PDF readers map back to Unicode):
+    per form, its title lines as text above the grid, then the grid with its spans; a page per form.
+    Long texts wrap inside their cell, as printed forms do."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    font = _cjk()
+    cell = ParagraphStyle("cell", fontName=font, fontSize=9, leading=11, wordWrap="CJK")
+    title = ParagraphStyle("title", fontName=font, fontSize=14, leading=20, alignment=1)
+    story = []
+    for k, (titles, rows) in enumerate(forms):
+        if k:
+            story.append(PageBreak())
+        story.extend(Paragraph(html.escape(t), title) for t in titles)
+        width = len(col_widths)
+        data = [["" for _ in range(width)] for _ in rows]
+        spans = []
+        for r, c, rs, cs, value in place(rows):
+            text = html.escape(text_of(value)).replace("\n", "<br/>")
+            data[r][c] = Paragraph(text, cell) if text else ""
+            if rs > 1 or cs > 1:
+                spans.append(("SPAN", (c, r), (c + cs - 1, r + rs - 1)))
+        table = Table(data, colWidths=col_widths)
+        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                   *spans]))
+        story.append(table)
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, invariant=1, title="项目支出绩效目标表", author="perfkg tests/data/forms/make.py",
+                      subject="rebuilt from shared/data/samples/" + source.sample,
+                      keywords=source.line.removeprefix("# ")).build(story)
+    return out.getvalue()
+
+
+def pdf_scanned() -> bytes:
+    """A PDF whose page is only an image (a scanned form: ruled lines, no text layer)."""
+    from PIL import Image, ImageDraw
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    image = Image.new("L", (400, 300), 255)
+    draw = ImageDraw.Draw(image)
+    for y in range(20, 300, 40):
+        draw.line([(20, y), (380, y)], fill=0, width=2)
+    for x in (20, 120, 380):
+        draw.line([(x, 20), (x, 260)], fill=0, width=2)
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4, invariant=1)
+    page.drawImage(ImageReader(image), 50, 400, width=400, height=300)
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+def pdf_encrypted(source: Source) -> bytes:
+    """The first Jin'an form as a PDF that opens only with a password (RC4, user password "secret")."""
+    from reportlab.lib import pdfencrypt
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    font = _cjk()
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4, invariant=1,
+                         encrypt=pdfencrypt.StandardEncryption("secret", ownerPassword="owner", strength=40))
+    page.setFont(font, 14)
+    page.drawString(200, 780, "项目支出绩效目标表")
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
 def write(name: str, data: bytes | str) -> None:
     (HERE / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
@@ -597,6 +747,19 @@ def main() -> None:
     write("indicators-composed.csv", "\r\n".join(
         ",".join(f'"{v}"' if ("," in v or '"' in v) else v for v in row)
         for row in [INDICATOR_HEADER] + INDICATOR_ROWS) + "\r\n")
+    # ---- Word
+    write("hubei-ezhou-2022.docx", docx_doc(EZHOU, EZHOU_BEFORE, EZHOU_FORM))
+    write("hunan-ningxiang-batang-2021.docx", docx_doc(BATANG, BATANG_BEFORE, BATANG_FORM))
+    write("shanghai-tongzhou-2019.docx", docx_doc(TONGZHOU, TONGZHOU_BEFORE, TONGZHOU_FORM))
+    # ---- the Jin'an forms in every format: the same grid as the HTML page
+    write("liuan-jinan-2025.docx", docx_blocks(JINAN, [JINAN_FORM1, "", JINAN_FORM2]))
+    write("liuan-jinan-2025.xls", xls_book([("金安国际网球公开赛", JINAN_FORM1), ("安徽省常规赛费用", JINAN_FORM2)]))
+    # the PDF: title, year and the 项目责任人 line above the ruled grid (printed forms put them there),
+    # the grid from 项目名称 down, without the empty rows; one page per form. The label column is
+    # narrow, so 主管部门及代码 wraps inside its cell as in printed forms.
+    pdf_titles = ["项目支出绩效目标表", "(2025年度)", "项目责任人:　　　　　　单位(盖章):"]
+    write("liuan-jinan-2025.pdf", pdf_forms(JINAN, [(pdf_titles, JINAN_FORM1[4:-2]), (pdf_titles, JINAN_FORM2[4:])],
+                                            [48, 70, 70, 150, 130]))
     errors()
 
 
@@ -634,6 +797,8 @@ def errors() -> None:
     write("bad/encrypted.xlsx", ole2({"EncryptionInfo": b"\x04\x00\x04\x00" + b"\x00" * 508,
                                       "EncryptedPackage": b"\x00" * 1024}))
     write("bad/empty.html", b"")
+    write("bad/scanned.pdf", pdf_scanned())
+    write("bad/encrypted.pdf", pdf_encrypted(JINAN))
 
 
 def ole2(streams: dict[str, bytes]) -> bytes:
