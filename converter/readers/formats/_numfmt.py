@@ -49,22 +49,27 @@ class Unsupported(ValueError):
 
 
 def general(value: float | int | Decimal) -> str:
-    """Excel's General format: up to 11 significant digits, no trailing zeros, scientific when huge or tiny."""
+    """Excel's General format, as its formula bar and CSV export show it.
+
+    Up to 15 significant digits (a double's precision, as Excel keeps it), no
+    trailing zeros, scientific only for very large or very small magnitudes.
+    A printed sheet may show fewer digits in a narrow column; perfkg keeps
+    them all, since rounding an amount to the column width would change it.
+    """
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
-        if abs(value) < 10**11:
+        if abs(value) < 10**15:
             return str(value)
         value = float(value)
     if value == 0:
         return "0"
-    if 1e-9 <= abs(value) < 1e11:
-        d = Decimal(f"{value:.11g}")
-        text = format(d, "f")
+    if 1e-9 <= abs(value) < 1e15:
+        text = format(Decimal(f"{value:.15g}"), "f")
         if "." in text:
             text = text.rstrip("0").rstrip(".")
         return text
-    mantissa, exponent = f"{value:.5E}".split("E")
+    mantissa, exponent = f"{value:.14E}".split("E")
     mantissa = mantissa.rstrip("0").rstrip(".")
     return f"{mantissa}E{exponent[0]}{int(exponent[1:]):02d}"
 
