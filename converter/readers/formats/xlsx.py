@@ -84,14 +84,6 @@ def _sheet(ws, xml: bytes, date1904: bool, doc: Document) -> Grid:
         c0, r0 = _col(m.group(1).decode()), int(m.group(2)) - 1
         c1, r1 = (_col(m.group(3).decode()), int(m.group(4)) - 1) if m.group(3) else (c0, r0)
         merges.append((r0, c0, r1, c1))
-    covered: dict[tuple[int, int], tuple[int, int]] = {}
-    starts: dict[tuple[int, int], tuple[int, int]] = {}
-    for r0, c0, r1, c1 in merges:
-        starts[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1)
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
-                if (r, c) != (r0, c0):
-                    covered[(r, c)] = (r0, c0)
     no_cache = _formulas_without_value(xml) if b"<f" in xml or b":f>" in xml or b":f " in xml else {}
     fallback_codes: set[str] = set()
     ws.reset_dimensions()  # some writers state a wrong <dimension>: read every cell there is
@@ -110,14 +102,20 @@ def _sheet(ws, xml: bytes, date1904: bool, doc: Document) -> Grid:
                 fallback_codes.add(code)
                 doc.notes.append((f"{title}!{column_letters(c)}{r + 1}", "number-format",
                                   "number format not rendered; the value is shown as Excel's General format", code))
-            text = text.replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "")
-            if (r, c) in covered:
-                if text.strip():
+            texts[(r, c)] = text.replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "")
+    # merges, clipped to the cells in use (a merge over whole columns must not make a million rows)
+    last_row = max((r for r, _ in texts), default=0)
+    last_col = max((c for _, c in texts), default=0)
+    starts: dict[tuple[int, int], tuple[int, int]] = {}
+    for r0, c0, r1, c1 in merges:
+        r1, c1 = min(r1, max(last_row, r0)), min(c1, max(last_col, c0))
+        starts[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1)
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0) and (text := texts.pop((r, c), None)) is not None and text.strip():
                     doc.notes.append((f"{title}!{column_letters(c)}{r + 1}", "merged-over-value",
                                       "a value hidden under a merged cell (Excel does not show it); "
                                       "the merged cell's text is read", clip(text)))
-                continue
-            texts[(r, c)] = text
     for (r, c), ref in sorted(no_cache.items()):
         if (r, c) not in texts:
             doc.notes.append((f"{title}!{ref}", "formula-without-value",

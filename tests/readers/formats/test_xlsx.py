@@ -154,3 +154,28 @@ def test_damaged_zip_is_refused():
         read_document(load("bad/cut-download.xlsx"), "cut-download.xlsx")
     assert (err.value.code, err.value.where) == ("damaged-zip", "byte 0")
     assert str(err.value).startswith("cut-download.xlsx:byte 0: a damaged ZIP file")
+
+
+def test_a_value_under_a_merge_is_noted_and_a_merge_over_whole_columns_is_clipped():
+    import zipfile
+
+    def fill(wb):
+        ws = wb.active
+        ws.title = "S"
+        ws["A1"], ws["A2"], ws["B3"] = "项目资金", "旧值", "年度资金总额:"
+    # openpyxl drops values under the merges it makes; other writers keep them: merge in the XML
+    src = zipfile.ZipFile(io.BytesIO(_book(fill)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"</sheetData>", b'</sheetData><mergeCells count="2"><mergeCell ref="A1:A3"/>'
+                                    b'<mergeCell ref="C1:C1048576"/></mergeCells>')
+            dst.writestr(info, body)
+    doc = xlsx.read(out.getvalue(), "m.xlsx")
+    grid = grids(doc)[0]
+    assert len(grid.rows) == 3 and grid.width == 3
+    assert [r[0].text for r in grid.rows] == ["项目资金"] * 3
+    assert ("S!A2", "merged-over-value", "旧值") in [(n[0], n[1], n[3]) for n in doc.notes]
+    assert grid.rows[2][2].origin == (0, 2)
