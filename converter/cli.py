@@ -84,7 +84,7 @@ def _encoding(value: str) -> str:
 def cmd_convert(args: argparse.Namespace) -> int:
     if not getattr(args, "validate", False) and not (args.strict and args.output is None):
         return _convert_streaming(args)
-    conversion = read_tables(args.inputs, args.encoding)
+    conversion = read_tables(args.inputs, args.encoding, _read_options(args))
     warnings, errors = report_problems(conversion)
     _summarise_tables(conversion)
     if args.strict and (warnings or errors):
@@ -115,7 +115,8 @@ def _convert_streaming(args: argparse.Namespace) -> int:
         return not (args.strict and any(p.severity in ("warning", "error") for p in conversion.problems))
 
     conversion, written = stream_graph(
-        args.inputs, args.format, args.output, args.base, args.download_url, args.encoding, keep=keep, jobs=_jobs_of(args)
+        args.inputs, args.format, args.output, args.base, args.download_url, args.encoding, keep=keep, jobs=_jobs_of(args),
+        options=_read_options(args),
     )
     _warnings, errors = report_problems(conversion)
     _summarise_tables(conversion)
@@ -160,7 +161,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     report = build(
         args.inputs, args.out, args.store, base=args.base, engine=args.engine, say=print, problems=report_problems,
-        jobs=_jobs_of(args),
+        jobs=_jobs_of(args), options=_read_options(args),
     )
     if not report.conforms:
         return EXIT_NEGATIVE
@@ -173,7 +174,8 @@ def _build_args(p: argparse.ArgumentParser) -> None:
     from .store import DEFAULT_STORE
     from .validate import DEFAULT_ENGINE, ENGINES
 
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="source table(s)")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="source document(s): text tables, HTML, .xlsx/.xls, .docx, .pdf, CSV")
+    _add_read_options(p)
     p.add_argument("--out", default=DEFAULT_OUT, help=f"folder for the graph, the validation report and the answers (default {DEFAULT_OUT})")
     p.add_argument("--store", default=DEFAULT_STORE, help=f"embedded store folder (default {DEFAULT_STORE})")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=f"SHACL engine (default {DEFAULT_ENGINE})")
@@ -207,7 +209,8 @@ Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argpar
 
 
 def _convert_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="source table(s), tab-separated text")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="source document(s): text tables, HTML, .xlsx/.xls, .docx, .pdf, CSV")
+    _add_read_options(p)
     p.add_argument("-o", "--output", help="output file (default: stdout)")
     p.add_argument("--format", choices=sorted(FORMATS), default="turtle", help="RDF format (default turtle)")
     p.add_argument("--strict", action="store_true", help="fail, writing nothing, on any warning or error about the source")
@@ -223,6 +226,29 @@ def _convert_args(p: argparse.ArgumentParser) -> None:
     )
     _add_jobs(p)
     _add_base(p)
+
+
+def _add_read_options(p: argparse.ArgumentParser) -> None:
+    from .readers.source import LAYOUTS
+
+    p.add_argument("--layout", choices=sorted(LAYOUTS), help="read the documents in this layout (default: found from their content)")
+    p.add_argument("--department", metavar="NAME", help="the 主管部门 of forms that print none (or to replace the printed one)")
+    p.add_argument("--year", type=_year, metavar="YYYY", help="the fiscal year of forms whose title states none")
+
+
+def _year(value: str) -> int:
+    if not (value.isdigit() and len(value) == 4 and 1900 <= int(value) <= 2100):
+        raise argparse.ArgumentTypeError(f"--year takes a year such as 2025 (found {value!r})")
+    return int(value)
+
+
+def _read_options(args: argparse.Namespace):
+    from .readers.source import ReadOptions
+
+    return ReadOptions(
+        layout=getattr(args, "layout", None), department=getattr(args, "department", None),
+        year=getattr(args, "year", None), encoding=getattr(args, "encoding", None),
+    )
 
 
 def _add_jobs(p: argparse.ArgumentParser) -> None:
@@ -430,7 +456,8 @@ def _add_store(parser: argparse.ArgumentParser) -> None:
 
 
 def _load_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="source tables (.txt/.tsv) or RDF files (.nq, .trig, .nt, .ttl)")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="source documents (text, HTML, Excel, Word, PDF, CSV) or RDF files (.nq, .trig, .nt, .ttl)")
+    _add_read_options(p)
     _add_store(p)
     p.add_argument(
         "--endpoint", metavar="URL",
@@ -452,7 +479,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     if (args.update_endpoint or args.graph_store) and not args.endpoint:
         raise UsageError("--update-endpoint and --graph-store go with --endpoint")
     progress = False if args.quiet else None
-    documents = prepare(args.inputs, args.base, progress=progress)
+    documents = prepare(args.inputs, args.base, progress=progress, options=_read_options(args))
     _, errors = report_problems(Conversion([d.source for d in documents if d.source is not None]))
     try:
         if args.endpoint:

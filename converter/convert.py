@@ -20,7 +20,7 @@ from . import render
 from .dataset import Distribution, Provenance
 from .graph import GraphBuilder
 from .iris import Minter
-from .reader import iter_table, read_table
+from .readers.source import ReadOptions, is_source, iter_source, read_source
 from .records import Problem, Table
 from .serialize import write
 from .vocab import DEFAULT_BASE
@@ -56,12 +56,24 @@ class Conversion:
         return next((i for i, t in enumerate(self.tables) if t is table), -1)
 
 
-def read_tables(paths: Sequence[str | Path], encoding: str | None = None) -> Conversion:
-    """Read every source file (raising :class:`~converter.reader.TableError` on unusable input).
+def read_tables(paths: Sequence[str | Path], encoding: str | None = None, options: ReadOptions | None = None) -> Conversion:
+    """Read every source document (raising :class:`~converter.readers.source.SourceError` on unusable input).
 
-    ``encoding`` forces one codec for all files; by default each file's is detected.
+    ``encoding`` forces one codec for all files; by default each file's is
+    detected. ``options`` forces a layout or names what a form lacks
+    (department, year).
     """
-    return Conversion([read_table(p, encoding=encoding) for p in paths])
+    options = _with_encoding(options, encoding)
+    return Conversion([read_source(p, options) for p in paths])
+
+
+def _with_encoding(options: ReadOptions | None, encoding: str | None) -> ReadOptions:
+    options = options or ReadOptions()
+    if encoding is not None and options.encoding is None:
+        from dataclasses import replace
+
+        options = replace(options, encoding=encoding)
+    return options
 
 
 def quads(conversion: Conversion, base: str = DEFAULT_BASE, distribution: Distribution | None = None) -> Iterator[ox.Quad]:
@@ -114,6 +126,7 @@ def stream_quads(
     distribution: Distribution | None = None,
     encoding: str | None = None,
     conversion: Conversion | None = None,
+    options: ReadOptions | None = None,
 ) -> Iterator[ox.Quad]:
     """The quads of source files read table by table, holding one department's records at a time.
 
@@ -124,16 +137,19 @@ def stream_quads(
     in a table without departments, the row problems and row counts beside it.
     """
     builder = GraphBuilder(Minter(base), Provenance.current(distribution))
-    parts = _summarised_parts(paths, encoding, conversion if conversion is not None else Conversion())
+    parts = _summarised_parts(paths, encoding, conversion if conversion is not None else Conversion(), options)
     for index, part in enumerate(parts):
         yield from builder.quads(part, schemes=index == 0)
 
 
-def _summarised_parts(paths: Sequence[str | Path], encoding: str | None, conversion: Conversion) -> Iterator[Table]:
-    """Each file's parts (:func:`~converter.reader.iter_table`), folded into ``conversion`` as they go by."""
+def _summarised_parts(
+    paths: Sequence[str | Path], encoding: str | None, conversion: Conversion, options: ReadOptions | None = None
+) -> Iterator[Table]:
+    """Each file's parts (:func:`~converter.readers.source.iter_source`), folded into ``conversion`` as they go by."""
+    options = _with_encoding(options, encoding)
     for path in paths:
         index = -1
-        for part in iter_table(path, encoding=encoding):
+        for part in iter_source(path, options):
             index = _summarise(conversion, index, part)
             yield part
 
@@ -165,6 +181,7 @@ def stream_graph(
     *,
     keep: Callable[[Conversion], bool] | None = None,
     jobs: int = 1,
+    options: ReadOptions | None = None,
 ) -> tuple[Conversion, bool]:
     """Convert source files straight to RDF, table by table, so memory stays flat as input grows.
 
@@ -177,7 +194,7 @@ def stream_graph(
     """
     distribution = Distribution(fmt, download_url) if download_url else None
     conversion = Conversion()
-    parts = _summarised_parts(paths, encoding, conversion)
+    parts = _summarised_parts(paths, encoding, conversion, options)
     if output is None:
         _write(parts, fmt, sys.stdout.buffer, base, distribution, jobs)
         sys.stdout.buffer.flush()
@@ -232,7 +249,8 @@ def graph_of(paths: Sequence[str | Path], base: str = DEFAULT_BASE) -> ox.Store:
 
 
 def is_source_table(path: str | Path) -> bool:
-    return str(path).endswith((".txt", ".tsv"))
+    """A source document (text table, HTML, workbook, Word, PDF), not an RDF file."""
+    return is_source(path)
 
 
 def load_rdf(store: ox.Store, path: str | Path) -> None:

@@ -27,11 +27,12 @@ import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Quad
 
 from . import assets
-from .indicators import LEVEL1, LEVEL2, normalize_name
+from .categories import LEVEL1, LEVEL2, PARENT
+from .indicators import normalize_name
 from .dataset import REFERENCE_GRAPH, Provenance, counted, describe, period_triples
 from .iris import Minter
 from .places import Gazetteer, Place, place_triples
-from .records import Department, Indicator, Problem, Project, Row, Table, Target
+from .records import AMOUNT_UNIT, Department, Field, Indicator, Problem, Project, Row, Table, Target
 from .targets import TargetValue, is_known_qualitative
 from .units import unit_iri
 from .vocab import CAT, DCAT, DCTERMS, FUND, ORG, PK, PROV, RDF, RDFS, SKOS, XSD
@@ -78,6 +79,8 @@ class GraphBuilder:
         self._city: Place | None = None
         self._places: set[str] = set()
         self._referenced: set[tuple[str, str]] = set()
+        self._grid = False  # the table being built came from a cell grid (not a text table)
+        self._paged = False  # … from a paged document (PDF), whose page numbers mean something
 
     def quads(self, table: Table, *, schemes: bool = True) -> Iterator[Quad]:
         """All quads of a table: the schemes, then each department's graph."""
@@ -144,12 +147,20 @@ class GraphBuilder:
         yield t, DCTERMS.publisher, dept_org
         yield t, PK.fiscalYear, year
         yield t, PK.amountUnit, PK.TenThousandYuan
-        yield t, PK.sourceLine, _integer(department.first_line)
+        self._grid = table.format not in ("text",)
+        self._paged = table.format == "pdf"
+        if self._grid:
+            if department.where:
+                yield t, PK.sourceLocation, _string(department.where)
+        else:
+            yield t, PK.sourceLine, _integer(department.first_line)
         yield t, PROV.wasDerivedFrom, source
         yield source, RDF.type, PROV.Entity
         yield source, DCTERMS.title, _string(table.file)
         yield source, DCTERMS.identifier, _string(f"sha256:{table.sha256}")
-        yield from self._organization(t, department.name, dept_org, department=True)
+        if table.format in _MEDIA_TYPES:
+            yield source, DCTERMS["format"], NamedNode(_IANA + _MEDIA_TYPES[table.format])
+        yield from self._organization(t, department.name, dept_org, department=True, code=department.code)
 
         total = NamedNode(m.total(t.value))
         if department.total is not None:
@@ -174,7 +185,8 @@ class GraphBuilder:
                 yield from self._project(t, ub, project, year, problems)
 
     def _organization(
-        self, graph: NamedNode, name: str, org: NamedNode, *, parent: NamedNode | None = None, department: bool = False
+        self, graph: NamedNode, name: str, org: NamedNode, *, parent: NamedNode | None = None, department: bool = False,
+        code: str | None = None,
     ) -> Iterator[tuple]:
         """Describe an organisation once per graph.
 
@@ -189,6 +201,9 @@ class GraphBuilder:
         yield org, RDF.type, PK.BudgetUnit
         if department:
             yield org, RDF.type, PK.Department
+        if code:
+            # 主管部门及代码 "[042]六安市金安区体育局": the budget code as printed.
+            yield org, ORG.identifier, _string(code)
         if parent is not None:
             yield org, ORG.subOrganizationOf, parent
 
@@ -197,21 +212,49 @@ class GraphBuilder:
     ) -> Iterator[tuple]:
         yield node, PK.inTable, table
         yield node, PK.fiscalYear, year
-        yield node, PK.sourceLine, _integer(row.line)
-        yield node, PK.sourcePage, _integer(row.page)
-        if row.amounts.total is not None:
-            yield node, PK.totalAmount, _decimal(row.amounts.total)
-        for slug, value in row.amounts.by_source:
+        yield from self._place(node, row.line, row.page, row.where)
+        amounts = row.amounts
+        if amounts.total is not None:
+            yield node, PK.totalAmount, _decimal(amounts.total)
+            if (printed := amounts.printed_text("total")) is not None:
+                yield node, PK.printedTotal, _string(printed)
+        if amounts.printed_unit != AMOUNT_UNIT and (amounts.total is not None or amounts.by_source):
+            yield node, PK.printedUnit, _string(amounts.printed_unit)
+        for slug, value in amounts.by_source:
             funding = NamedNode(f"{node.value}/funding/{slug}")
             yield node, PK.funding, funding
             yield funding, RDF.type, PK.FundingAmount
             yield funding, PK.fundingSource, FUND[slug]
             yield funding, PK.amount, _decimal(value)
+            if (printed := amounts.printed_text(slug)) is not None:
+                yield funding, PK.printedAmount, _string(printed)
         if not row.canonical:
             # The row cannot be rebuilt from its fields (a bad amount, extra
             # cells, odd spacing): keep the whole source line.
             yield node, PK.sourceRow, _string(row.raw)
         yield from self._anomalies(node, problems.get(row.line, []))
+
+    def _place(self, node: NamedNode, line: int, page: int, where: str) -> Iterator[tuple]:
+        """Where a fact stands in its source: line and page of a text, the cell of a grid (and its PDF page)."""
+        if where or self._grid:
+            if where:
+                yield node, PK.sourceLocation, _string(where)
+            if self._paged and page > 0:
+                yield node, PK.sourcePage, _integer(page)
+            return
+        yield node, PK.sourceLine, _integer(line)
+        yield node, PK.sourcePage, _integer(page)
+
+    def _fields(self, node: NamedNode, fields: Iterable[Field]) -> Iterator[tuple]:
+        """Label/value pairs of a form kept as printed (项目来源 本级申报项目 …)."""
+        for index, item in enumerate(fields, start=1):
+            f = NamedNode(f"{node.value}/field/{index}")
+            yield node, PK.sourceField, f
+            yield f, RDF.type, PK.SourceField
+            yield f, PK.fieldLabel, _string(item.label)
+            yield f, PK.fieldValue, _string(item.value)
+            if item.where:
+                yield f, PK.sourceLocation, _string(item.where)
 
     def _project(
         self, table: NamedNode, unit: NamedNode, project: Project, year: Literal, problems: dict[int, list[Problem]]
@@ -224,8 +267,14 @@ class GraphBuilder:
         if district is not None:
             yield p, DCTERMS.spatial, district.iri
             self._places.add(district.code)
-        yield p, PK.goal, _string(project.goal)
-        yield p, PK.indicatorText, _string(project.indicator_text)
+        if not self._grid:
+            yield p, PK.goal, _string(project.goal)
+            yield p, PK.indicatorText, _string(project.indicator_text)
+        for goal in project.goals:
+            yield p, _GOALS[goal.kind], _string(goal.text)
+        if project.period:
+            yield p, PK.projectPeriod, _string(project.period)
+        yield from self._fields(p, project.fields)
         yield from self._row(table, p, project, year, {})
         yield from self._anomalies(p, project.problems + problems.get(project.line, []))
         used: dict[int, int] = {}  # a number the source repeats ("1、…1、…1、") gets -2, -3 …
@@ -243,14 +292,25 @@ class GraphBuilder:
         yield node, RDFS.label, _zh(indicator.name)
         yield node, PK.definition, definition
         yield node, PK.sourceText, _string(indicator.source_text)
+        if indicator.where:
+            yield node, PK.sourceLocation, _string(indicator.where)
+        for prop, text in ((PK.unitOfMeasure, indicator.unit_of_measure), (PK.explanation, indicator.explanation),
+                           (PK.performanceStandard, indicator.standard), (PK.computationSymbol, indicator.computation)):
+            if text:
+                yield node, prop, _string(text)
+        yield from self._fields(node, indicator.fields)
         if (str(graph), str(definition)) not in self._described:
             self._described.add((str(graph), str(definition)))
             yield definition, RDF.type, PK.IndicatorDefinition
             yield definition, SKOS.prefLabel, _zh(key)
             yield definition, PK.normalizedName, _string(key)
         l1, l2 = indicator.level1_code, indicator.level2_code
-        if l1 in LEVEL1 and l2 in LEVEL2 and l2.startswith(l1):
+        if l2 in LEVEL2 and PARENT[l2] == l1:
             yield node, PK.category, CAT[l2]
+            yield node, PK.level1Category, CAT[l1]
+        elif l1 in LEVEL1 and l2 is None:
+            # A level-1 category with a level-2 row outside the framework
+            # (投入指标 | 资金到位率): the level-1 category only.
             yield node, PK.level1Category, CAT[l1]
         for prop, target, slug in (
             (PK.periodTarget, indicator.period_target, "period-target"),
@@ -273,10 +333,24 @@ class GraphBuilder:
             yield a, PK.anomalyCode, _string(problem.code)
             yield a, PK.severity, _string(problem.severity)
             yield a, RDFS.comment, Literal(problem.message, language="en")
-            yield a, PK.sourceLine, _integer(problem.line)
+            if problem.where:
+                yield a, PK.sourceLocation, _string(problem.where)
+            elif not self._grid:
+                yield a, PK.sourceLine, _integer(problem.line)
             if problem.found:
                 yield a, PK.foundText, _string(problem.found)
 
+
+_GOALS = {
+    "annual": PK.annualGoal, "period": PK.periodGoal, "mid-term": PK.midTermGoal, "overall": PK.overallGoal,
+    "stated": PK.goal,
+}
+_IANA = "http://www.iana.org/assignments/media-types/"
+_MEDIA_TYPES = {
+    "html": "text/html", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xls": "application/vnd.ms-excel", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf", "csv": "text/csv", "tsv": "text/tab-separated-values",
+}
 
 _KINDS = {
     "quantity": PK.QuantityTarget, "range": PK.RangeTarget, "deadline": PK.DeadlineTarget,

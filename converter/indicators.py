@@ -24,27 +24,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .categories import LEVEL1, LEVEL2, PARENT
 from .records import Indicator, Problem, Target
 from .targets import parse_target
 
-#: The national framework of indicator categories (财政部 绩效指标体系): level-1
-#: codes and labels, and level-2 codes with their labels and parent. The SKOS
-#: scheme in ``ontology/categories.ttl`` states the same; a test keeps them equal.
-LEVEL1: dict[str, str] = {"1": "产出指标", "2": "效益指标", "3": "满意度指标", "4": "成本指标"}
-LEVEL2: dict[str, str] = {
-    "11": "数量指标",
-    "12": "质量指标",
-    "13": "时效指标",
-    "14": "成本指标",
-    "21": "经济效益",
-    "22": "社会效益",
-    "23": "生态效益",
-    "24": "可持续影响",
-    "31": "服务对象满意度",
-    "41": "经济成本",
-    "42": "社会成本",
-    "43": "生态环境成本",
-}
+#: The national framework of indicator categories (财政部 绩效指标体系), by code:
+#: see :mod:`converter.categories`, which also knows them by name.
 
 #: Free-form layout headings and the level-2 code each stands for.
 FREE_FORM_HEADINGS: dict[str, str] = {
@@ -106,7 +91,7 @@ def parse_indicators(text: str, file: str, line: int) -> tuple[list[Indicator], 
 
 
 @lru_cache(maxsize=8192)
-def _target(text: str) -> Target:
+def target_of(text: str) -> Target:
     """A target with its parsed value (comparator, number, unit …).
 
     Cached: target texts repeat (2,499 in the bundled table, 530 distinct),
@@ -114,6 +99,9 @@ def _target(text: str) -> Target:
     may share one (issue 9, benchmarks/README.md).
     """
     return Target(text, parse_target(text))
+
+
+_target = target_of
 
 
 def _clip(text: str, size: int = 60) -> str:
@@ -199,7 +187,7 @@ def _parse_segment(number: int, segment: str, file: str, line: int) -> tuple[Ind
 
 def _check_category(number: int, l1c: str, l1: str, l2c: str, l2: str, file: str, line: int) -> list[Problem]:
     problems = []
-    if l1c not in LEVEL1 or l2c not in LEVEL2 or not l2c.startswith(l1c):
+    if l1c not in LEVEL1 or l2c not in LEVEL2 or PARENT[l2c] != l1c:
         problems.append(
             Problem(file, line, "unknown-category", f"indicator {number} has a category outside the national framework", f"{l1c}-{l1}；{l2c}-{l2}")
         )

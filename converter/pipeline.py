@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .readers.source import ReadOptions
 from . import catalog, query, store, validate
 from .convert import Conversion, write_graph
 from .vocab import DEFAULT_BASE
@@ -55,6 +56,7 @@ def build(
     say: Callable[[str], None] = lambda _: None,
     problems: Callable[[Conversion], object] = lambda _: None,
     jobs: int = 1,
+    options: ReadOptions | None = None,
 ) -> BuildReport:
     """Run the whole job; ``say`` receives one line per step for the user.
 
@@ -65,9 +67,9 @@ def build(
     out = Path(out)
     report = BuildReport()
     # Read each table once: the store's documents carry the records the graph is built from.
-    documents = store.prepare(inputs, base, records=True)
+    documents = store.prepare(inputs, base, records=True, options=options)
     if any(doc.table is None for doc in documents):
-        raise ValueError("perfkg build takes source tables (.txt/.tsv); load RDF files with perfkg load")
+        raise ValueError("perfkg build takes source documents (text tables, HTML, Excel, Word, PDF); load RDF files with perfkg load")
     conversion = Conversion([doc.table for doc in documents])
     report.problems = sum(p.severity != "info" for p in conversion.problems)
     problems(conversion)

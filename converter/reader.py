@@ -35,6 +35,7 @@ from pathlib import Path
 from .encoding import _CONTROLS, _SIGNATURES, DecodeError, check_encoding, decode
 from .indicators import parse_indicators
 from .iris import name_key
+from .money import UNITS, AmountError, parse_amount
 from .records import FUNDING_SOURCES, Amounts, Department, Problem, Project, Row, Table, Unit
 
 COLUMNS = ("项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标")
@@ -54,6 +55,7 @@ PROBLEM_CODES: dict[str, str] = {
     "amount-unit": "warning",
     "missing-header": "warning",
     "header-differs": "warning",
+    "header-reordered": "info",
     "row-before-header": "error",
     "column-count": "warning",
     "tab-in-cell": "warning",
@@ -73,7 +75,15 @@ PROBLEM_CODES: dict[str, str] = {
     "empty-table": "warning",
 }
 
-_TITLE = re.compile(r"^(?P<title>.*?(?P<year>\d{4})年.*项目支出绩效目标表.*)$")
+#: The title in the spellings seen: "…2024年项目支出绩效目标表（含转移支付项目）",
+#: "…2021年度项目支出绩效目标申报表", or "项目支出绩效目标表" with "(2025年度)" on the next line.
+_TITLE = re.compile(r"^(?P<title>.*项目支出绩效目标(?:申报)?表.*)$")
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR_LINE = re.compile(r"^[(（]\s*((?:19|20)\d{2})\s*年度?\s*[)）]$")
+#: Header cells by name (the first seven are the standard order), with the spellings accepted for each.
+_COLUMN_NAMES: dict[str, int] = {
+    "总计": 1, "合计": 1, "财政拨款": 2, "财政专户拨款": 3, "其他资金": 4, "绩效目标": 5, "绩效指标": 6,
+}
 _DEPARTMENT = re.compile(r"^部门名称\s*[:：]\s*(?P<name>.+?)\s*$")
 _UNIT_OF_AMOUNTS = re.compile(r"^单位\s*[:：]\s*(?P<unit>.+?)\s*$")
 _AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -307,6 +317,7 @@ class _Parser:
         self.last_line = 0
         self.cut = False  # the file ends inside a line: no line break after the last text
         self.comma_header = 0
+        self.order: list[int] | None = None  # source position of each standard column, when the header reorders them
         self.handed_out = 0  # tables already handed out by a streaming read (iter_table)
 
     def problem(self, line: int, code: str, message: str, found: str = "", severity: str | None = None) -> None:
@@ -374,10 +385,18 @@ class _Parser:
         self.problem(number, "unexpected-line", "line is neither a page header nor a data row; ignored", raw)
 
     def page_header(self, number: int, text: str) -> bool:
-        if match := _TITLE.match(text):
+        if (match := _TITLE.match(text)) and (year := _TITLE_YEAR.search(text)):
             self.page += 1
-            self.title, self.year = match["title"], int(match["year"])
+            self.title, self.year = match["title"], int(year[1])
             self.header_seen = False
+        elif match:
+            # "项目支出绩效目标表" with the year on the next line: "(2025年度)"
+            self.page += 1
+            self.title, self.year = match["title"], None
+            self.header_seen = False
+        elif (year_line := _YEAR_LINE.match(text)) and self.title is not None and self.year is None:
+            self.year = int(year_line[1])
+            self.title = f"{self.title}{text}"
         elif match := _DEPARTMENT.match(text):
             self.switch_department(number, match["name"])
         elif match := _UNIT_OF_AMOUNTS.match(text):
@@ -389,13 +408,17 @@ class _Parser:
         return True
 
     def amount_unit(self, number: int, unit: str) -> None:
+        """``单位：元`` (as Shanghai prints) or ``单位：万元``: the graph always holds 万元."""
+        if unit not in UNITS:
+            raise TableError(self.table.file, number, f"amounts in {unit!r}: perfkg converts 万元 and 元 (and 亿元) exactly, "
+                             "not this unit")
         self.unit_of_amounts = unit
         if self.department is not None:
             self.department.unit_of_amounts = unit
         if unit != AMOUNT_UNIT and self.once("amount-unit", unit):
             self.problem(
                 number, "amount-unit",
-                f"amounts are in {unit}, not {AMOUNT_UNIT}; they are read as written and the graph states {AMOUNT_UNIT}",
+                f"amounts are printed in {unit}; each is converted exactly to {AMOUNT_UNIT} (the printed text is kept)",
                 unit,
             )
 
@@ -451,16 +474,44 @@ class _Parser:
         return cells[0].startswith("项目名称") or sum(c in COLUMNS for c in cells) >= 3
 
     def header(self, number: int, raw: str) -> None:
+        """The column header: read by name, so a table whose columns come in another order is read right."""
         self.header_seen = True
         if self.pending is not None:
             self.pending.page_break = True
         cells = [c.strip() for c in raw.split("\t")]
-        if cells != list(COLUMNS) and self.once("header-differs", raw):
-            self.problem(
-                number, "header-differs",
-                "column header differs from the standard seven columns; the columns are read in the standard order",
-                raw,
-            )
+        if cells == list(COLUMNS):
+            self.order = None
+            return
+        order = self.column_order(number, raw, cells)
+        self.order = None if order == list(range(len(COLUMNS))) else order
+        if self.order is not None and self.once("header-reordered", raw):
+            self.problem(number, "header-reordered", "the columns come in another order; each is read by its name", raw)
+        elif self.order is None and self.once("header-differs", raw):
+            self.problem(number, "header-differs", "column header spelled differently from the standard seven columns; "
+                         "each column is read by its name", raw)
+
+    def column_order(self, number: int, raw: str, cells: list[str]) -> list[int]:
+        """For each standard column, its position in this header; an unknown or missing column is an error.
+
+        A wrong guess would put money under the wrong funding source: a column
+        perfkg cannot name stops the conversion instead (``上级资金``, a
+        header cut short).
+        """
+        found: dict[int, int] = {}
+        for position, cell in enumerate(cells):
+            key = "".join(cell.split())
+            index = 0 if key.startswith("项目名称") else _COLUMN_NAMES.get(key)
+            if index is None:
+                raise TableError(self.table.file, number, f"column {position + 1} of the header, {cell!r}, is not one of "
+                                 f"the seven columns ({'、'.join(COLUMNS)}); perfkg will not guess what it holds")
+            if index in found:
+                raise TableError(self.table.file, number, f"the header names {COLUMNS[index]} twice (columns {found[index] + 1} and {position + 1})")
+            found[index] = position
+        missing = [COLUMNS[i] for i in range(len(COLUMNS)) if i not in found]
+        if missing:
+            raise TableError(self.table.file, number, f"the header lacks {'、'.join(missing)}; perfkg will not guess which "
+                             "column holds what (add the missing column, even empty)")
+        return [found[i] for i in range(len(COLUMNS))]
 
     # -- rows ------------------------------------------------------------------
 
@@ -469,6 +520,8 @@ class _Parser:
             self.problem(number, "row-before-header", "data row before any title and 部门名称; skipped", raw, "error")
             return
         cells = raw.split("\t")
+        if self.order is not None and len(cells) == len(COLUMNS):
+            cells = [cells[i] for i in self.order]  # read by the header's names (raw keeps the source order)
         if self.pending is not None and self.continues(self.pending, cells):
             self.join(number, cells)
             return
@@ -676,7 +729,11 @@ class _Parser:
     def amounts(self, number: int, cells: list[str]) -> Amounts:
         values = [self.amount(number, column, cell) for column, cell in zip(COLUMNS[1:5], cells)]
         by_source = tuple((slug, v) for (_, slug), v in zip(FUNDING_SOURCES, values[1:]) if v is not None)
-        return Amounts(total=values[0], by_source=by_source)
+        if self.unit_of_amounts == AMOUNT_UNIT:
+            return Amounts(total=values[0], by_source=by_source)
+        keys = ["total"] + [slug for _, slug in FUNDING_SOURCES]
+        printed = tuple((key, cell.strip()) for key, cell, v in zip(keys, cells, values) if v is not None)
+        return Amounts(values[0], by_source, self.unit_of_amounts, printed)
 
     def amount(self, number: int, column: str, cell: str) -> Decimal | None:
         text = cell.strip()
@@ -690,6 +747,12 @@ class _Parser:
         except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
             self.problem(number, "bad-amount", f"{column} is not an amount; the cell is kept in the raw row only", text)
             return None
+        if self.unit_of_amounts != AMOUNT_UNIT:
+            try:
+                value = parse_amount(text, self.unit_of_amounts).value  # 元 → 万元, exactly
+            except AmountError as err:  # pragma: no cover - the pattern above admits only amounts
+                self.problem(number, "bad-amount", f"{column}: {err.message}", text)
+                return None
         if value < 0:
             self.problem(number, "negative-amount", f"{column} is negative", text)
         return value

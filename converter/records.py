@@ -1,8 +1,15 @@
-"""Typed records read from a performance-goals table.
+"""Typed records read from a performance-goals table, whatever its layout.
 
-These dataclasses are the middle of the pipeline: the reader and the indicator
-parser produce them from text, the graph builder turns them into triples.
-Nothing here knows about RDF, so the records can be reused by any other output.
+These dataclasses are the middle of the pipeline: every reader (the Guangzhou
+text table, per-project forms from HTML/Excel/Word/PDF, one-row-per-indicator
+sheets; see :mod:`converter.readers`) produces them, and the graph builder
+turns them into triples. Nothing here knows about RDF or about layouts, so the
+records can be reused by any other output.
+
+Where a record came from is kept for a person to open the source: ``line``
+for text (a reading-order ordinal for grids, used only to keep problems beside
+their rows), ``where`` for grids (``Sheet1!B7``, ``page 3, table 1, row 4,
+column 2``), ``page`` for paged sources.
 """
 
 from __future__ import annotations
@@ -22,6 +29,29 @@ FUNDING_SOURCES: tuple[tuple[str, str], ...] = (
     ("其他资金", "other-funds"),
 )
 
+#: Every funding source the readers know, by slug, with its label as the
+#: forms print it (``ontology/schemes.ttl`` has each as a concept with zh/en
+#: labels and a definition; a test keeps the two equal). The first three are
+#: the Guangzhou table's money columns.
+FUNDING_SOURCE_LABELS: dict[str, str] = {
+    "fiscal-appropriation": "财政拨款",
+    "special-account-appropriation": "财政专户拨款",
+    "other-funds": "其他资金",
+    "superior-funds": "上级资金",
+    "carried-over": "上年结转资金",
+    "prior-year-surplus": "上年结余收入",
+    "own-funds": "自有资金",
+    "business-income": "事业收入",
+    "general-public-budget": "一般公共预算拨款",
+    "government-fund-budget": "政府性基金预算拨款",
+    "state-capital-budget": "国有资本经营预算拨款",
+    "special-account-income": "纳入财政专户管理的收入",
+    "non-special-account-income": "未纳入财政专户管理的收入",
+}
+
+#: The unit every amount in the graph is in, whatever the source printed.
+AMOUNT_UNIT = "万元"
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -40,10 +70,18 @@ class Problem:
     #: something was repaired or guessed (the raw text is kept); "error": a row
     #: or line could not be converted (its text is kept on the nearest resource).
     severity: str = "warning"
+    #: The place in a grid source (``Sheet1!B7``, ``page 3, table 1, row 4,
+    #: column 2``); empty for text, where ``line`` is the place.
+    where: str = ""
+
+    @property
+    def location(self) -> str:
+        """The place a person opens: ``where`` for grids, else the line."""
+        return self.where or str(self.line)
 
     def __str__(self) -> str:
         found = f" ({show(self.found)})" if self.found else ""
-        return f"{self.file}:{self.line}: {self.message}{found} [{self.code}]"
+        return f"{self.file}:{self.location}: {self.message}{found} [{self.code}]"
 
 
 #: How many characters of found text a one-line message shows; the graph keeps all.
@@ -70,14 +108,54 @@ def _visible(ch: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Amounts:
-    """The four money columns of a row, in 万元, exactly as decimals.
+    """The money of a row or form: its total and the amounts by funding source, in 万元, exact.
 
     An empty cell is ``None`` (absent), never zero: the source distinguishes a
-    blank 财政专户拨款 from ``0.00``.
+    blank 财政专户拨款 from ``0.00``. Amounts printed in another unit (a table
+    ``单位：元``, a form's ``项目资金(元)``) are converted to 万元 exactly;
+    ``printed_unit`` says what the source printed and ``printed`` keeps the
+    printed text of each amount whose text is not the canonical 万元 form
+    (``format_amount``), keyed ``"total"`` or by slug.
     """
 
     total: Decimal | None
     by_source: tuple[tuple[str, Decimal], ...]  # (slug, amount) for the non-empty sources
+    printed_unit: str = AMOUNT_UNIT
+    printed: tuple[tuple[str, str], ...] = ()
+
+    def printed_text(self, key: str) -> str | None:
+        """The amount's text as printed, when it differs from the canonical form."""
+        return next((text for k, text in self.printed if k == key), None)
+
+
+NO_AMOUNTS = Amounts(None, ())
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A label and its value as a form prints them, kept when no record field takes them.
+
+    项目来源 ``本级申报项目``, 项目负责人, 项目属性 ``新增项目□延续项目√`` …:
+    nothing of the source is dropped, and a person can query what perfkg does
+    not model yet.
+    """
+
+    label: str
+    value: str
+    where: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """A performance goal (绩效目标) of one kind, as written.
+
+    ``kind``: ``"annual"`` (年度目标, 本年度绩效目标), ``"period"`` (实施期绩效目标,
+    长期目标), ``"mid-term"`` (中期目标), ``"overall"`` (总体目标).
+    """
+
+    kind: str
+    text: str
+    where: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +190,15 @@ class Indicator:
     annual_target: Target | None
     source_text: str
     stated_target: Target | None = None
+    #: The columns of a grid beside name and targets, when present: 计量单位,
+    #: 指标解释, 绩效标准 (计划标准 …), 计算符号 (``≥``, ``定性``).
+    unit_of_measure: str = ""
+    explanation: str = ""
+    standard: str = ""
+    computation: str = ""
+    #: Other cells of the indicator's row (分值, 评分细则, 备注 …), kept as printed.
+    fields: tuple[Field, ...] = ()
+    where: str = ""
 
 
 @dataclass(slots=True)
@@ -126,14 +213,27 @@ class Row:
     #: True when the row can be rebuilt byte for byte from the fields; when False
     #: the exporter writes ``raw`` so that nothing of the source is lost.
     canonical: bool = True
+    #: The place in a grid source (``Sheet1!A3``); empty for text.
+    where: str = ""
 
 
 @dataclass(slots=True)
 class Project(Row):
+    """A project: its money, goals and indicators.
+
+    ``goal`` and ``indicator_text`` are the Guangzhou table's 绩效目标 and
+    绩效指标 cells; a form's goals are ``goals`` by kind, its indicators come
+    from its grid (``indicator_text`` empty).
+    """
+
     goal: str = ""
     indicator_text: str = ""
     indicators: list[Indicator] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    goals: tuple[Goal, ...] = ()
+    #: 项目期 / 项目支出实施期 / 项目起止时间 as printed (``3年``, ``2023.07-2024.01``).
+    period: str = ""
+    fields: tuple[Field, ...] = ()
 
 
 @dataclass(slots=True)
@@ -159,6 +259,12 @@ class Department:
     #: from the top of the file for the first table, to the line before the
     #: next table (or the end of the file). (0, 0) when not known.
     lines: tuple[int, int] = (0, 0)
+    #: The department's code when printed (主管部门及代码 ``[042]六安市金安区体育局``).
+    code: str | None = None
+    #: The layout it was read from: "guangzhou" (one row per project), "form"
+    #: (a form per project), "indicator-rows" (one row per indicator).
+    layout: str = "guangzhou"
+    where: str = ""
 
 
 @dataclass(slots=True)
@@ -170,6 +276,7 @@ class Table:
     departments: list[Department] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     encoding: str = "utf-8"  # as detected or given: "utf-8", "utf-8 with BOM", "gb18030", …
+    format: str = "text"  # the container: "text", "html", "xlsx", "xls", "docx", "pdf", "csv"
 
     def all_problems(self) -> list[Problem]:
         """File-level problems and every project's problems, by line."""

@@ -44,7 +44,7 @@ from .dataset import REFERENCE_GRAPH
 from .graph import VOCABULARY_GRAPH, scheme_triples
 from .iris import Minter
 from .progress import CountingReader, Progress
-from .reader import iter_table, read_table
+from .readers.source import ReadOptions, iter_source, read_source
 from .records import Table
 from .serialize import FORMATS, guess_format
 from .vocab import DCAT, DCTERMS, DEFAULT_BASE, PK, PROV, RDF, XSD
@@ -163,6 +163,7 @@ class Document:
     rdf_format: ox.RdfFormat | None = None
     _default_targets: Callable[[Quad], list[NamedNode]] | None = None
     summary: Table | None = None
+    options: ReadOptions | None = None  # how the source is read again as it loads (layout, department, year)
 
     @property
     def source(self) -> Table | None:
@@ -181,7 +182,7 @@ class Document:
             return
         if self.summary is not None:
             lines = progress if progress is not None and progress.unit == "lines" else None
-            yield from _with_line_progress(stream_quads([self.path], self.base), lines)
+            yield from _with_line_progress(stream_quads([self.path], self.base, options=self.options), lines)
             return
         with self.path.open("rb") as raw:
             source = CountingReader(raw, progress) if progress else raw
@@ -206,7 +207,8 @@ class Document:
 
 
 def prepare(
-    paths: Iterable[str | Path], base: str = DEFAULT_BASE, *, progress: bool | None = False, records: bool = False
+    paths: Iterable[str | Path], base: str = DEFAULT_BASE, *, progress: bool | None = False, records: bool = False,
+    options: ReadOptions | None = None,
 ) -> list[Document]:
     """Read every source table and check every RDF file before a store is touched.
 
@@ -216,7 +218,7 @@ def prepare(
     department and only their tables and problems kept, unless ``records``
     (``perfkg build`` converts the records it holds).
     """
-    documents = [_prepare_one(Path(p), base, progress, records) for p in paths]
+    documents = [_prepare_one(Path(p), base, progress, records, options) for p in paths]
     owner: dict[NamedNode, Path] = {}
     for doc in documents:
         for graph in doc.owned:
@@ -228,24 +230,26 @@ def prepare(
     return documents
 
 
-def _prepare_one(path: Path, base: str, progress: bool | None, records: bool = False) -> Document:
+def _prepare_one(
+    path: Path, base: str, progress: bool | None, records: bool = False, options: ReadOptions | None = None
+) -> Document:
     if is_source_table(path):
-        return _read_source(path, base) if records else _scan_source(path, base)
+        return _read_source(path, base, options) if records else _scan_source(path, base, options)
     name = guess_format(str(path))
     if name is None:
         raise ValueError(f"{path}: cannot tell the format from the file name (use .txt/.tsv tables, or .nq, .trig, .nt, .ttl)")
     return _scan_rdf(path, FORMATS[name], base, progress)
 
 
-def _read_source(path: Path, base: str) -> Document:
+def _read_source(path: Path, base: str, options: ReadOptions | None = None) -> Document:
     """A source table read whole, its records kept."""
-    table = read_table(path)
+    table = read_source(path, options)
     minter = Minter(base)
     owned = [NamedNode(minter.table(d.name, d.year)) for d in table.departments]
     return Document(path, table.sha256, path.stat().st_size, base, list(dict.fromkeys(owned)), table=table)
 
 
-def _scan_source(path: Path, base: str) -> Document:
+def _scan_source(path: Path, base: str, options: ReadOptions | None = None) -> Document:
     """A source table read department by department, keeping its tables and problems, not its records.
 
     The records are read again as the document loads (:meth:`Document.quads`):
@@ -254,14 +258,16 @@ def _scan_source(path: Path, base: str) -> Document:
     minter = Minter(base)
     summary: Table | None = None
     owned: list[NamedNode] = []
-    for part in iter_table(path):
+    for part in iter_source(path, options):
         if summary is None:
             summary = Table(file=part.file, sha256=part.sha256, encoding=part.encoding)
         summary.problems.extend(part.all_problems())
         owned.extend(NamedNode(minter.table(d.name, d.year)) for d in part.departments)
-    assert summary is not None  # iter_table yields at least one part or raises
+    assert summary is not None  # iter_source yields at least one part or raises
     summary.problems.sort(key=lambda p: (p.line, p.code))
-    return Document(path, summary.sha256, path.stat().st_size, base, list(dict.fromkeys(owned)), summary=summary)
+    return Document(
+        path, summary.sha256, path.stat().st_size, base, list(dict.fromkeys(owned)), summary=summary, options=options
+    )
 
 
 def _scan_rdf(path: Path, rdf_format: ox.RdfFormat, base: str, progress: bool | None = False) -> Document:

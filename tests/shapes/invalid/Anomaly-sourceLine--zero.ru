@@ -1,6 +1,6 @@
-# The raw indicator cell is not kept.
+# An anomaly at line 0: lines count from 1.
 # severity: Violation
-# focus: table/d/2024/unit/u/project/p
+# focus: table/d/2024/unit/u/project/p/anomaly/1
 PREFIX pk: <https://w3id.org/perfkg/ontology#>
 PREFIX pk-cat: <https://w3id.org/perfkg/category/>
 PREFIX pk-fund: <https://w3id.org/perfkg/funding-source/>
@@ -13,4 +13,6 @@ PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX qudt: <http://qudt.org/schema/qudt/>
 PREFIX : <https://w3id.org/perfkg/id/>
 
-DELETE DATA { :table\/d\/2024\/unit\/u\/project\/p pk:indicatorText "1、3-满意度指标；31-服务对象满意度；满意度；实施周期指标值：≥90%；年度指标值：≥90%" . }
+DELETE { :table\/d\/2024\/unit\/u\/project\/p\/anomaly\/1 pk:sourceLine "10"^^xsd:positiveInteger . }
+INSERT { :table\/d\/2024\/unit\/u\/project\/p\/anomaly\/1 pk:sourceLine "0"^^xsd:integer . }
+WHERE {}

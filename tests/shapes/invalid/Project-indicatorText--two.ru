@@ -1,6 +1,6 @@
-# The 合计 row has no source page.
+# Two raw indicator cells for one project: which one is the source?
 # severity: Violation
-# focus: table/d/2024/total
+# focus: table/d/2024/unit/u/project/p
 PREFIX pk: <https://w3id.org/perfkg/ontology#>
 PREFIX pk-cat: <https://w3id.org/perfkg/category/>
 PREFIX pk-fund: <https://w3id.org/perfkg/funding-source/>
@@ -13,4 +13,4 @@ PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX qudt: <http://qudt.org/schema/qudt/>
 PREFIX : <https://w3id.org/perfkg/id/>
 
-DELETE DATA { :table\/d\/2024\/total pk:sourcePage "1"^^xsd:positiveInteger . }
+INSERT DATA { :table\/d\/2024\/unit\/u\/project\/p pk:indicatorText "另一个单元格" . }

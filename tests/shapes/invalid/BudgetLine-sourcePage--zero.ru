@@ -1,7 +1,6 @@
-# A unit in no department; the 合计 then has no unit to add up.
+# A page number 0: pages count from 1.
 # severity: Violation
-# focus: table/d/2024/unit/u
-# also: DepartmentUnitsSumShape
+# focus: table/d/2024/total
 PREFIX pk: <https://w3id.org/perfkg/ontology#>
 PREFIX pk-cat: <https://w3id.org/perfkg/category/>
 PREFIX pk-fund: <https://w3id.org/perfkg/funding-source/>
@@ -14,4 +13,6 @@ PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX qudt: <http://qudt.org/schema/qudt/>
 PREFIX : <https://w3id.org/perfkg/id/>
 
-DELETE DATA { :table\/d\/2024\/unit\/u pk:departmentTotal :table\/d\/2024\/total . }
+DELETE { :table\/d\/2024\/total pk:sourcePage "1"^^xsd:positiveInteger . }
+INSERT { :table\/d\/2024\/total pk:sourcePage "0"^^xsd:integer . }
+WHERE {}
