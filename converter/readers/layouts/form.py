@@ -130,7 +130,8 @@ GRID_COLUMNS: dict[str, str] = {
     **dict.fromkeys(["一级指标", "一级绩效指标"], "level1"),
     **dict.fromkeys(["二级指标", "二级绩效指标"], "level2"),
     **dict.fromkeys(["三级指标", "三级指标名称", "指标内容", "指标名称", "三级绩效指标", "绩效指标名称"], "name"),
-    **dict.fromkeys(["指标值", "指标值及单位", "目标值", "绩效指标值", "预期目标值"], "target:stated"),
+    # 龙岩 2023 prints its target column "区域目标质" (sic, for 区域目标值).
+    **dict.fromkeys(["指标值", "指标值及单位", "目标值", "绩效指标值", "预期目标值", "区域目标值", "区域目标质"], "target:stated"),
     **dict.fromkeys(["年度指标值", "年度目标值", "当年预期实现值", "本年度指标值", "年度预期指标值"], "target:annual"),
     **dict.fromkeys(["实施周期指标值", "实施周期目标值", "长期指标值", "中长期指标值", "实施期指标值"], "target:period"),
     "指标解释": "explanation",
