@@ -19,6 +19,12 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 FIXTURES: dict[str, tuple[list[str], int]] = {
     "forms/liuan-jinan-2025.html": ([], 2),
     "forms/liuan-jinan-2025.xlsx": ([], 2),
+    "forms/liuan-jinan-2025.xls": ([], 2),
+    "forms/liuan-jinan-2025.docx": ([], 2),
+    "forms/liuan-jinan-2025.pdf": ([], 2),
+    "forms/hunan-ningxiang-batang-2021.docx": ([], 1),
+    "forms/hubei-ezhou-2022.docx": (["--department", "鄂州市机关事务服务中心"], 1),
+    "forms/shanghai-tongzhou-2019.docx": ([], 1),
     "forms/jinzhai-kaifaqu-2021.html": ([], 1),
     "forms/wuhan-qingshan-2020.html": ([], 1),
     "forms/liuan-yeji-2025.html": ([], 1),

@@ -170,3 +170,43 @@ def test_indicator_rows_sheet():
         assert (ind.level1_code, ind.level2_code, ind.name, ind.computation, ind.unit_of_measure) == ("1", "11", "开展运动种类", "=", "种")
         assert ind.annual_target.text == "=1种"
         assert ind.standard == "计划标准"
+
+
+def test_ningxiang_period_and_annual_grids_and_a_breakdown_in_brackets():
+    # hunan-ningxiang-batang-2021-project-goals.txt: "总额10606.7522万元 财政拨款:6923.3552万元(其中:…) 自有资金:0万元 其他:3683.3970万元";
+    # a 长期 and a 年度 grid whose 指标内容/指标值 hold points ("88", "100"), the annual grid cut in its last row
+    table = read_source(FORMS / "hunan-ningxiang-batang-2021.docx")
+    [(d, u, p)] = _projects(table)
+    assert (d.name, d.year, u.name, p.name) == ("坝塘镇", 2021, "宁乡市坝塘镇人民政府", "镇域内基础设施建设")
+    assert p.amounts.total == Decimal("10606.7522")
+    assert dict(p.amounts.by_source) == {
+        "fiscal-appropriation": Decimal("6923.3552"), "own-funds": Decimal("0"), "other-funds": Decimal("3683.3970")}
+    # the breakdown in brackets is kept whole as a field
+    assert any("上级财政资金:6923.3552万元" in f.value for f in p.fields)
+    assert [(i.level2_code, i.name) for i in p.indicators] == [
+        ("11", "88"), ("12", "88"), ("13", "88"), ("14", "88"), ("21", "88"), ("22", "68"), ("23", "20"), ("24", "20"), ("31", "88")]
+    assert all(i.period_target.text == "100" for i in p.indicators)
+    assert [i.annual_target is not None for i in p.indicators] == [True] * 8 + [False]  # the cut 满意度 row
+    assert sum(x.code == "indicator-name-number" for x in p.problems) == 17
+
+
+def test_ezhou_header_one_level_off():
+    # hubei-ezhou-2022-project-goals-docx.txt: "一级指标 二级指标 绩效标准 当年预期实现值" over 数量指标 | 办公大楼日常维修维护次数 | … | 2280次
+    with pytest.raises(SourceError, match="--department"):
+        read_source(FORMS / "hubei-ezhou-2022.docx")
+    table = read_source(FORMS / "hubei-ezhou-2022.docx", ReadOptions(department="鄂州市机关事务服务中心"))
+    [(d, u, p)] = _projects(table)
+    assert (d.year, p.name) == (2022, "滨湖大胆办公大楼运行保障")
+    assert p.amounts.total is None  # the cost table prints no unit: its figures stay text, never 万元 by guess
+    first = p.indicators[0]
+    assert (first.level1_code, first.level2_code, first.name, first.standard, first.annual_target.text) == (
+        "1", "11", "办公大楼日常维修维护次数", "反映办公大楼全年维修维护情况", "2280次")
+    assert "header-shifted" in {x.code for x in p.problems}
+
+
+def test_tongzhou_cut_before_money_names_its_unit_as_department():
+    # shanghai-tongzhou-2019-project-goals-form.txt: 申报单位名称:上海市同舟服务中心, 开始时间2019/1/1 结束时间2019/12/31, cut before money
+    table = read_source(FORMS / "shanghai-tongzhou-2019.docx")
+    [(d, u, p)] = _projects(table)
+    assert (d.name, d.year, p.name, p.period) == ("上海市同舟服务中心", 2019, "党外人才专项服务工作经费", "2019/1/1-2019/12/31")
+    assert {x.code for x in p.problems} >= {"form-department-missing", "form-without-money", "form-without-indicators"}

@@ -89,7 +89,7 @@ LABELS: dict[str, str] = {
     ),
     **dict.fromkeys(["项目期", "项目支出实施期", "实施期", "项目起止时间", "实施周期", "项目实施期", "起止时间", "项目周期"], "period"),
     "开始时间": "period-start",
-    "结束时间": "period-end",
+    **dict.fromkeys(["结束时间", "完成时间"], "period-end"),
     **dict.fromkeys(["年度目标", "本年度绩效目标", "年度绩效目标", "当年绩效目标", "年度总体目标"], "goal:annual"),
     "总体目标": "goal:overall",
     "中期目标": "goal:mid-term",
@@ -433,7 +433,7 @@ class _Reader:
         elif role == "period":
             form.period = form.period or _line(text)
         elif role in ("period-start", "period-end"):
-            if text:
+            if text and LABELS.get(_key(text)) not in ("period-start", "period-end"):
                 form.period_parts.append(_line(text))
         elif role.startswith("goal:"):
             if text:
@@ -461,6 +461,9 @@ class _Reader:
         level1: int | None = None
         form = self.form
         section = form.section if form is not None else ""
+        for cell in row.cells:  # 宁乡 2021: "长期绩效指标"/"年度绩效指标" merged down the left of each grid
+            if (match := _SECTION.match(_key(cell.text))) is not None and match[1]:
+                section = "period" if match[1] in ("长期", "实施期", "中期") else "annual"
         found: set[str] = set()
         for cell in row.cells:
             if not cell.text.strip() or (cell.origin is not None and cell.origin != (cell.row, cell.col) and cell.origin[0] != cell.row):
@@ -507,7 +510,8 @@ class _Reader:
         assert form is not None and form.grid is not None
         if any(LABELS.get(t) in ("name", "department", "unit") for t in texts):
             return False
-        if texts and (texts[0].startswith("注") or _SECTION.match(texts[0])):
+        first_is_own = bool(row.distinct) and row.distinct[0].is_origin  # not "长期绩效指标" merged down beside the grid
+        if texts and first_is_own and (texts[0].startswith("注") or _SECTION.match(texts[0])):
             if _SECTION.match(texts[0]):
                 form.section = "period" if texts[0].startswith(("长期", "实施期", "中期")) else "annual"
             return False
@@ -819,8 +823,13 @@ def _amounts(reader: _Reader, form: _Form) -> Amounts:
     for key, line in chosen.items():
         if not line.text:
             continue
+        text = line.text
+        if (part := _AMOUNT_WITH_NOTE.match(text)) is not None:
+            # 宁乡 2021: "6923.3552万元(其中:上级财政资金:6923.3552万元;本级财政:0万元)": the amount, and its breakdown as a field
+            text = part[1]
+            form.fields.append(Field(line.label, line.text, line.where))
         try:
-            amount = parse_amount(line.text, unit)
+            amount = parse_amount(text, unit)
         except AmountError as err:
             form.problems.append(Problem(reader.file, form.first, err.code if err.code in PROBLEM_CODES else "bad-amount",
                                          f"{line.label} is not an amount ({err.message}); the cell is kept as a field",
@@ -840,6 +849,9 @@ def _amounts(reader: _Reader, form: _Form) -> Amounts:
     units = {t for _, t in printed}
     printed_unit = unit if unit != "万" else "万元"
     return Amounts(values.get("total"), by_source, printed_unit, tuple(printed))  # type: ignore[arg-type]
+
+
+_AMOUNT_WITH_NOTE = re.compile(r"^\s*([0-9０-９][0-9０-９,，.．]*\s*(?:万元|亿元|万|元)?)\s*[(（].*[)）]\s*$", re.S)
 
 
 def _source_order(values: dict[str, object]) -> list[str]:
