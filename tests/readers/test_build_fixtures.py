@@ -27,6 +27,7 @@ FIXTURES: dict[str, tuple[list[str], int]] = {
     "forms/shanghai-tongzhou-2019.docx": ([], 1),
     "forms/jinzhai-kaifaqu-2021.html": ([], 1),
     "forms/wuhan-qingshan-2020.html": ([], 1),
+    "forms/wuhan-qingshan-2020.xlsx": ([], 1),
     "forms/liuan-yeji-2025.html": ([], 1),
     "forms/longyan-2023.html": (["--department", "龙岩市财政局"], 1),
     "forms/indicators-composed.csv": (["--department", "六安市金安区体育局", "--year", "2025"], 1),

@@ -102,9 +102,10 @@ def test_jinzhai_form_strips_indicator_numbers_keeps_template_leftovers():
     assert p.indicators[0].source_text.count("指标1:安置小区物业费") == 1
 
 
-def test_qingshan_annual_column_group_and_annual_money():
+@pytest.mark.parametrize("name", ["wuhan-qingshan-2020.html", "wuhan-qingshan-2020.xlsx"])
+def test_qingshan_annual_column_group_and_annual_money(name):
     # hubei-wuhan-qingshan-jyj-2020-project-goals-3.txt: 长期 and 年度 column groups, 资金总额 and 当年资金总额
-    table = read_source(FORMS / "wuhan-qingshan-2020.html")
+    table = read_source(FORMS / name)
     [(d, u, p)] = _projects(table)
     assert (d.name, d.code, d.year, u.name) == ("武汉市青山区教育局", "015001", 2020, "武汉市青山区教育局")
     assert (p.name, p.period) == ("教育系统基础设施建设和设备购置", "202001-202012")
