@@ -472,7 +472,8 @@ def _load_args(p: argparse.ArgumentParser) -> None:
 
 def cmd_load(args: argparse.Namespace) -> int:
     """Read and check every input, then load them all into the store (or server), or nothing."""
-    from .store import DEFAULT_STORE, load_documents, prepare
+    from .documents import prepare
+    from .store import DEFAULT_STORE, load_documents
 
     if args.endpoint and args.store:
         raise UsageError("give --store or --endpoint, not both")

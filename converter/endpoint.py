@@ -9,7 +9,7 @@ graph-store URL tried) gets SPARQL 1.1 Update instead: ``DROP SILENT GRAPH`` +
 ``INSERT DATA`` in one request per graph, or, for a large graph, chunks into a
 staging graph switched in with ``MOVE``.
 
-Every document is read and checked (:func:`converter.store.prepare`) before the
+Every document is read and checked (:func:`converter.documents.prepare`) before the
 first request, so an invalid document leaves the server unchanged.
 
 Which URLs are derived from ``--endpoint`` (override with ``--update-endpoint``
@@ -44,7 +44,8 @@ from pyoxigraph import NamedNode, Quad
 from SPARQLWrapper import SPARQLWrapper
 
 from .progress import Progress
-from .store import LOADS_GRAPH, Document
+from .documents import Document
+from .store import LOADS_GRAPH
 from .vocab import DCTERMS
 
 ENV_USER = "PERFKG_ENDPOINT_USER"

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .documents import prepare
 from .readers.source import ReadOptions
 from . import catalog, query, store, validate
 from .convert import Conversion, write_graph
@@ -67,7 +68,7 @@ def build(
     out = Path(out)
     report = BuildReport()
     # Read each table once: the store's documents carry the records the graph is built from.
-    documents = store.prepare(inputs, base, records=True, options=options)
+    documents = prepare(inputs, base, records=True, options=options)
     if any(doc.table is None for doc in documents):
         raise ValueError("perfkg build takes source documents (text tables, HTML, Excel, Word, PDF); load RDF files with perfkg load")
     conversion = Conversion([doc.table for doc in documents])

@@ -27,27 +27,22 @@ Each load also records what it loaded in :data:`LOADS_GRAPH`: the document
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import traceback
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 import rdflib
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import NamedNode, Quad
 
-from .convert import Conversion, is_source_table, quads as table_quads, stream_quads
 from .dataset import REFERENCE_GRAPH
-from .graph import VOCABULARY_GRAPH, scheme_triples
-from .iris import Minter
-from .progress import CountingReader, Progress
-from .readers.source import ReadOptions, iter_source, read_source
-from .records import Table
-from .serialize import FORMATS, guess_format
-from .vocab import DCAT, DCTERMS, DEFAULT_BASE, PK, PROV, RDF, XSD
+from .graph import VOCABULARY_GRAPH
+from .progress import Progress
+from .vocab import DCTERMS
 
 DEFAULT_STORE = "perfkg-store"
 
@@ -140,221 +135,33 @@ def store_error(path: Path, err: Exception) -> StoreError:
 # -- documents -----------------------------------------------------------------
 
 
-@dataclass
-class Document:
-    """One input file, read or scanned before anything is written.
+class Loadable(Protocol):
+    """What the store loads: quads in named graphs, the graphs they replace, and a description.
 
-    ``owned`` are the graphs the document replaces: its tables (or, for an RDF
-    file without a table, a graph named after the file); every other graph it
-    writes to is shared and merged.
-
-    A source table is either held (``table``: its records, for ``perfkg
-    build``, which also writes the graph) or only scanned (``summary``: its
-    problems, no departments) and converted again, department by department,
-    as it loads — so a province's file never sits in memory.
+    :class:`converter.documents.Document` is one (a source document read by
+    the converter, or an RDF file checked): the store knows nothing of source
+    layouts, only of graphs and quads.
     """
 
     path: Path
-    sha256: str
-    size: int
-    base: str
-    owned: list[NamedNode] = field(default_factory=list)
-    table: Table | None = None
-    rdf_format: ox.RdfFormat | None = None
-    _default_targets: Callable[[Quad], list[NamedNode]] | None = None
-    summary: Table | None = None
-    options: ReadOptions | None = None  # how the source is read again as it loads (layout, department, year)
+    owned: list[NamedNode]
 
-    @property
-    def source(self) -> Table | None:
-        """What was read of a source table (records or summary): its file, encoding and problems."""
-        return self.table if self.table is not None else self.summary
+    def quads(self, progress: Progress | None = None) -> Iterator[Quad]: ...
 
-    @property
-    def iri(self) -> NamedNode:
-        """The document's IRI: the converter's source-file IRI, by content hash."""
-        return NamedNode(Minter(self.base).source_file(self.sha256))
+    def description(self) -> list[Quad]: ...
 
-    def quads(self, progress: Progress | None = None) -> Iterator[Quad]:
-        """Every quad of the document, default-graph triples placed in named graphs."""
-        if self.table is not None:
-            yield from _with_line_progress(table_quads(Conversion([self.table]), self.base), progress)
-            return
-        if self.summary is not None:
-            lines = progress if progress is not None and progress.unit == "lines" else None
-            yield from _with_line_progress(stream_quads([self.path], self.base, options=self.options), lines)
-            return
-        with self.path.open("rb") as raw:
-            source = CountingReader(raw, progress) if progress else raw
-            for quad in ox.parse(source, format=self.rdf_format):
-                if isinstance(quad.graph_name, ox.DefaultGraph):
-                    assert self._default_targets is not None
-                    for graph in self._default_targets(quad):
-                        yield Quad(quad.subject, quad.predicate, quad.object, graph)
-                else:
-                    yield quad
-
-    def description(self) -> list[Quad]:
-        """What was loaded, from which file: the quads :data:`LOADS_GRAPH` keeps."""
-        doc, g = self.iri, LOADS_GRAPH
-        found = [
-            Quad(doc, RDF.type, PROV.Entity, g),
-            Quad(doc, DCTERMS.title, Literal(self.path.name), g),
-            Quad(doc, DCTERMS.identifier, Literal(f"sha256:{self.sha256}"), g),
-            Quad(doc, DCAT.byteSize, Literal(str(self.size), datatype=XSD.nonNegativeInteger), g),
-        ]
-        return found + [Quad(graph, DCTERMS.source, doc, g) for graph in self.owned]
-
-
-def prepare(
-    paths: Iterable[str | Path], base: str = DEFAULT_BASE, *, progress: bool | None = False, records: bool = False,
-    options: ReadOptions | None = None,
-) -> list[Document]:
-    """Read every source table and check every RDF file before a store is touched.
-
-    An unreadable or invalid document raises here (TableError, ValueError),
-    so nothing has been written yet; two documents that hold the same table
-    raise :class:`StoreError`. Source tables are scanned department by
-    department and only their tables and problems kept, unless ``records``
-    (``perfkg build`` converts the records it holds).
-    """
-    documents = [_prepare_one(Path(p), base, progress, records, options) for p in paths]
-    owner: dict[NamedNode, Path] = {}
-    for doc in documents:
-        for graph in doc.owned:
-            if graph in owner:
-                raise StoreError(
-                    f"{owner[graph].name} and {doc.path.name} both hold the table <{graph.value}>; load one of them"
-                )
-            owner[graph] = doc.path
-    return documents
-
-
-def _prepare_one(
-    path: Path, base: str, progress: bool | None, records: bool = False, options: ReadOptions | None = None
-) -> Document:
-    if is_source_table(path):
-        return _read_source(path, base, options) if records else _scan_source(path, base, options)
-    name = guess_format(str(path))
-    if name is None:
-        raise ValueError(f"{path}: cannot tell the format from the file name (use .txt/.tsv tables, or .nq, .trig, .nt, .ttl)")
-    return _scan_rdf(path, FORMATS[name], base, progress)
-
-
-def _read_source(path: Path, base: str, options: ReadOptions | None = None) -> Document:
-    """A source table read whole, its records kept."""
-    table = read_source(path, options)
-    minter = Minter(base)
-    owned = [NamedNode(minter.table(d.name, d.year)) for d in table.departments]
-    return Document(path, table.sha256, path.stat().st_size, base, list(dict.fromkeys(owned)), table=table)
-
-
-def _scan_source(path: Path, base: str, options: ReadOptions | None = None) -> Document:
-    """A source table read department by department, keeping its tables and problems, not its records.
-
-    The records are read again as the document loads (:meth:`Document.quads`):
-    reading costs a few seconds a hundred tables, holding them ≈ 2.5 MB a table.
-    """
-    minter = Minter(base)
-    summary: Table | None = None
-    owned: list[NamedNode] = []
-    for part in iter_source(path, options):
-        if summary is None:
-            summary = Table(file=part.file, sha256=part.sha256, encoding=part.encoding)
-        summary.problems.extend(part.all_problems())
-        owned.extend(NamedNode(minter.table(d.name, d.year)) for d in part.departments)
-    assert summary is not None  # iter_source yields at least one part or raises
-    summary.problems.sort(key=lambda p: (p.line, p.code))
-    return Document(
-        path, summary.sha256, path.stat().st_size, base, list(dict.fromkeys(owned)), summary=summary, options=options
-    )
-
-
-def _scan_rdf(path: Path, rdf_format: ox.RdfFormat, base: str, progress: bool | None = False) -> Document:
-    """Parse an RDF file once: check its syntax, find its tables and hash it.
-
-    A named graph that holds its own ``pk:PerformanceGoalsTable`` is owned by
-    the document; default-graph triples (Turtle, N-Triples) go to the graph of
-    the table their subject lies under, the schemes to the vocabulary graph,
-    anything else to every table in the file, or to a graph named after the
-    file when it has no table.
-    """
-    digest = hashlib.sha256()
-    tables: set[NamedNode] = set()
-    default_tables: set[NamedNode] = set()
-    has_default = False
-    with path.open("rb") as raw, Progress(path.stat().st_size, f"checking {path.name}", enabled=progress) as bar:
-        reader = CountingReader(_HashingReader(raw, digest), bar)
-        try:
-            for quad in ox.parse(reader, format=rdf_format):
-                typed = quad.predicate == RDF.type and quad.object == PK.PerformanceGoalsTable
-                if isinstance(quad.graph_name, ox.DefaultGraph):
-                    has_default = True
-                    if typed and isinstance(quad.subject, NamedNode):
-                        default_tables.add(quad.subject)
-                elif typed and quad.subject == quad.graph_name:
-                    tables.add(quad.graph_name)
-        except SyntaxError as err:
-            raise ValueError(f"{path}: not valid RDF ({str(err).splitlines()[0]})") from None
-    doc = Document(path, digest.hexdigest(), path.stat().st_size, base, rdf_format=rdf_format)
-    fallback = sorted(default_tables, key=str) or ([doc.iri] if has_default else [])
-    doc.owned = sorted(tables | set(fallback), key=str)
-    doc._default_targets = _placer(sorted(default_tables, key=str), fallback)
-    return doc
-
-
-def _placer(tables: list[NamedNode], fallback: list[NamedNode]) -> Callable[[Quad], list[NamedNode]]:
-    vocabulary = {t.subject for t in scheme_triples()}
-    roots = [(t.value, t.value.rstrip("/") + "/") for t in tables]
-
-    def place(quad: Quad) -> list[NamedNode]:
-        if quad.subject in vocabulary:
-            return [VOCABULARY_GRAPH]
-        text = str(quad.subject.value) if isinstance(quad.subject, NamedNode) else ""
-        for (root, prefix), table in zip(roots, tables):
-            if text == root or text.startswith(prefix):
-                return [table]
-        return fallback
-
-    return place
-
-
-class _HashingReader:
-    """Feed the bytes a parser reads into a hash, so the file is read once."""
-
-    def __init__(self, raw, digest) -> None:
-        self._raw, self._digest = raw, digest
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._raw.read(size)
-        self._digest.update(data)
-        return data
-
-
-def _with_line_progress(quads: Iterable[Quad], progress: Progress | None) -> Iterator[Quad]:
-    """Move the bar to each row's ``pk:sourceLine`` as the converter reaches it."""
-    if progress is None:
-        yield from quads
-        return
-    line = PK.sourceLine
-    for quad in quads:
-        if quad.predicate == line:
-            progress.advance_to(int(quad.object.value))
-        yield quad
-
-
-# -- loading -------------------------------------------------------------------
+    def progress_total(self) -> tuple[str, int]: ...
 
 
 @dataclass
 class Loaded:
     """What one document put in the store: quads written per graph (shared graphs included)."""
 
-    document: Document
+    document: Loadable
     graphs: dict[NamedNode, int]
 
 
-def load_documents(path: str | Path, documents: list[Document], *, progress: bool | None = None) -> list[Loaded]:
+def load_documents(path: str | Path, documents: Sequence[Loadable], *, progress: bool | None = None) -> list[Loaded]:
     """Load documents into the store folder, all or nothing.
 
     Works on a checkpoint of the store beside it and renames it into place at
@@ -432,9 +239,9 @@ def _graph_size(store: ox.Store, graph: NamedNode) -> int:
     return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)))["n"].value)
 
 
-def _load_one(store: ox.Store, doc: Document, progress: bool | None) -> Loaded:
+def _load_one(store: ox.Store, doc: Loadable, progress: bool | None) -> Loaded:
     """Bulk-load one document into ``store`` (a private copy its graphs were removed from)."""
-    unit, total = ("lines", _line_count(doc.path)) if doc.source is not None else ("B", doc.size)
+    unit, total = doc.progress_total()
     with Progress(total, f"loading {doc.path.name}", unit, enabled=progress) as bar:
         graphs: dict[NamedNode, int] = {}
         for batch in _batches(_counting(doc.quads(bar), graphs)):
@@ -471,11 +278,6 @@ def _counting(quads: Iterable[Quad], graphs: dict[NamedNode, int]) -> Iterator[Q
     for quad in quads:
         graphs[quad.graph_name] = graphs.get(quad.graph_name, 0) + 1
         yield quad
-
-
-def _line_count(path: Path) -> int:
-    with path.open("rb") as f:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) + 1
 
 
 def _forget_loads(store: ox.Store, graphs: Iterable[NamedNode]) -> None:

@@ -24,7 +24,8 @@ import pytest
 from converter import store as store_module
 from converter.cli import main
 from converter.progress import Progress
-from converter.store import LOADS_GRAPH, Document, load_documents, open_store, prepare
+from converter.documents import Document, prepare
+from converter.store import LOADS_GRAPH, load_documents, open_store
 
 PROJECTS = 258  # awk, see the module docstring
 DEPARTMENT = "广州市人力资源和社会保障局"

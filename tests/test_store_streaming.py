@@ -16,7 +16,8 @@ import pytest
 
 from converter.cli import main
 from converter.reader import read_table
-from converter.store import _batches, load_documents, open_store, prepare
+from converter.documents import prepare
+from converter.store import _batches, load_documents, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")

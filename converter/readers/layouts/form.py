@@ -34,7 +34,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ...categories import LEVEL1, LEVEL2, classify, fold, points
+from ...categories import LEVEL1, classify
 from ...indicators import target_of
 from ...money import AmountError, parse_amount, unit_of_label
 from ...records import (
@@ -455,7 +455,6 @@ class _Reader:
     def grid_header(self, row: _Row) -> _Grid | None:
         if row.grid is None:
             return None
-        roles: dict[int, str] = {}
         groups: dict[str, dict[str, int]] = {}
         extra: dict[int, str] = {}
         level1: int | None = None
@@ -846,7 +845,6 @@ def _amounts(reader: _Reader, form: _Form) -> Amounts:
             form.problems.append(Problem(reader.file, form.first, "amount-unit",
                                          f"{line.label} is printed in {amount.unit}; converted exactly to 万元", line.text, "info", line.where))
     by_source = tuple((slug, values[slug]) for slug in _source_order(values) if slug != "total")
-    units = {t for _, t in printed}
     printed_unit = unit if unit != "万" else "万元"
     return Amounts(values.get("total"), by_source, printed_unit, tuple(printed))  # type: ignore[arg-type]
 
