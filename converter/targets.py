@@ -996,11 +996,55 @@ def is_known_qualitative(text: str) -> bool:
     return core in QUALITATIVE_TERMS or _strip_end(text).strip() in QUALITATIVE_TERMS
 
 
+#: "2023.07", "2023/7": a year and a month written with digits only.
+_YEAR_MONTH = r"(?:19|20)\d{2}[./\-](?:0?[1-9]|1[0-2])"
+_YEAR_MONTH_ONLY = re.compile(rf"^(?P<y>(?:19|20)\d{{2}})[./\-](?P<m>0?[1-9]|1[0-2])$")
+#: "2023.07-2024.01", "202001-202012": an implementation period of year-months (the 项目期 of many forms).
+_YEAR_MONTH_PERIOD = re.compile(
+    rf"^(?P<a>{_YEAR_MONTH}|(?:19|20)\d{{2}}(?:0[1-9]|1[0-2]))\s*[-–—~～至到]\s*"
+    rf"(?P<b>{_YEAR_MONTH}|(?:19|20)\d{{2}}(?:0[1-9]|1[0-2]))$"
+)
+#: A template's placeholder left in: "≥**%", "(≤**万元)".
+_PLACEHOLDER = re.compile(r"[*＊]{2,}|[×Ｘ]{2,}")
+
+
+def _year_month(text: str) -> tuple[int, int]:
+    digits = re.split(r"[./\-]", text)
+    if len(digits) == 2:
+        return int(digits[0]), int(digits[1])
+    return int(text[:4]), int(text[4:])
+
+
+def _numeric_date(text: str, core: str) -> TargetValue | None:
+    """Year-months in digits are dates, not numbers: "2023.07" is July 2023, never 2023.07 of anything.
+
+    A period ("2023.07-2024.01", "202001-202012") is a deadline at its end:
+    done by January 2024. Six digits alone ("202001") stay ambiguous and give
+    no number either way (they are left to the rules below only in a period).
+    """
+    if (m := _YEAR_MONTH_ONLY.match(core)) is not None:
+        return TargetValue(text, "deadline", None, None, None, None, None,
+                           deadline=f"{int(m['y']):04d}-{int(m['m']):02d}", deadline_datatype="gYearMonth")
+    if (m := _YEAR_MONTH_PERIOD.match(core)) is not None:
+        start, end = _year_month(m["a"]), _year_month(m["b"])
+        if start > end:
+            return _qualitative(text)  # a period that ends before it starts: no guess
+        return TargetValue(text, "deadline", "<=", None, None, None, None,
+                           deadline=f"{end[0]:04d}-{end[1]:02d}", deadline_datatype="gYearMonth",
+                           qualifier=f"from {start[0]:04d}-{start[1]:02d}")
+    return None
+
+
 def _parse(text: str) -> TargetValue:
     s = text.translate(_FOLD)
     core = _strip_end(s).strip(" \t")
     if not core or is_known_qualitative(text):
         return _qualitative(text)
+    if _PLACEHOLDER.search(core):
+        # "≥**%": the template's placeholder was never filled in; whatever else it says, no number.
+        return TargetValue(text, "qualitative", None, None, None, None, None, qualifier="template placeholder")
+    if found := _numeric_date(text, core):
+        return found
     if found := _deadline(text, s):
         return found
     numbers = _numbers(s)
