@@ -74,6 +74,7 @@ class Result:
     label: str | None = None
     line: int | None = None
     table: str | None = None  # IRI of the table the focus node belongs to (its row's pk:inTable)
+    location: str | None = None  # pk:sourceLocation of a grid source (Sheet1!B7), when it has no line
 
     def key(self) -> tuple[str, str, str, str]:
         """What two engines must agree on."""
@@ -281,7 +282,22 @@ def _message_templates(shape: str) -> tuple[tuple[tuple[str, ...], re.Pattern[st
 def _locate(store: ox.Store, result: Result) -> Result:
     """Add the label and source line of the focus node, or of the row above it."""
     label, line = describe(store, result.focus)
-    return replace(result, label=label, line=line, table=table_of(store, result.focus))
+    location = None if line is not None else location_of(store, result.focus)
+    return replace(result, label=label, line=line, table=table_of(store, result.focus), location=location)
+
+
+def location_of(store: ox.Store, iri: str, depth: int = 4) -> str | None:
+    """The ``pk:sourceLocation`` of a node from a form, workbook or PDF (or of the row above it)."""
+    if iri.startswith("_:"):
+        return None
+    node = ox.NamedNode(iri)
+    found = _first(store, node, PK.sourceLocation)
+    if found is None and depth > 0:
+        for up in _UP:
+            parent = next(store.quads_for_pattern(None, up, node), None)
+            if parent is not None:
+                return location_of(store, parent.subject.value, depth - 1)
+    return found
 
 
 def describe(store: ox.Store, iri: str, depth: int = 4) -> tuple[str | None, int | None]:
@@ -761,7 +777,7 @@ def _short_path(path: str) -> str:
 
 def _where(result: Result, tables: bool = False) -> str:
     """Where to look: line and label, and the table when the report covers several."""
-    line = f"line {result.line}" if result.line is not None else "no line"
+    line = f"line {result.line}" if result.line is not None else (result.location or "no line")
     table = f" · table {_table_name(result.table)}" if tables and result.table else ""
     return f"{line} · {result.label or short(result.focus)}{table}"
 
