@@ -719,8 +719,9 @@ def read_forms(doc: Document, *, department: str | None = None, year: int | None
     reader = _Reader(doc, department, year)
     reader.run()
     table = Table(file=doc.file, sha256=doc.sha256, encoding=encoding, format=doc.format)
+    # What the container says (a macro project, a formula without a value …): on the first table (line 1).
     for where, code, message, found in doc.notes:
-        table.problems.append(Problem(doc.file, 0, code, message, found, "info", where))
+        table.problems.append(Problem(doc.file, 1, code, message, found, "info", where))
     forms = [f for f in reader.forms if f.name or f.money or f.indicators or f.department]
     if not forms:
         hint = " (a 绩效自评表? perfkg reads performance-goals forms)" if any(

@@ -97,6 +97,8 @@ def read_indicator_rows(doc: Document, *, department: str | None = None, year: i
         raise RowsError(doc.file, "1", "no indicator header (一级指标 | 二级指标 | 三级指标名称 | 年度指标值) found")
     grid, start, roles = found
     table = Table(file=doc.file, sha256=doc.sha256, encoding=encoding, format=doc.format)
+    for where, code, message, found in doc.notes:  # the container's notes, on the first table
+        table.problems.append(Problem(doc.file, 1, code, message, found, "info", where))
     headings = _headings(doc, grid, start)
     project_default = headings.get("project", "")
     dept_name = department or headings.get("department", "")
@@ -109,6 +111,11 @@ def read_indicator_rows(doc: Document, *, department: str | None = None, year: i
     departments: dict[tuple[str, int], Department] = {}
     previous: dict[str, str] = {}
     header = {c.col: c.text.strip() for c in grid.rows[start]}
+    if start > 0 and _second_header(grid.rows[start - 1], grid.rows[start]):
+        above = grid.rows[start - 1]
+        table.problems.append(Problem(doc.file, start, "two-header-rows",
+                                      "two header rows: the columns are read by the lower one; the row above it is kept here",
+                                      " | ".join(c.text for c in above if c.text.strip()), "warning", above[0].where))
     for index in range(start + 1, len(grid.rows)):
         row = grid.rows[index]
         by_col = {c.col: c for c in row}
@@ -196,6 +203,13 @@ def _indicator(file: str, row: list[Cell], roles: dict[str, int], cell, sequence
         unit_of_measure=unit, explanation=cell("explanation"), standard=cell("standard"), computation=computation,
         fields=fields, where=name_cell.where,
     )
+
+
+def _second_header(above: list[Cell], header: list[Cell]) -> bool:
+    """A row of column headings above the header (``项目名称 | 指标 | 指标 | 指标 | 计算符号 | 指标值``)."""
+    filled = [c for c in above if c.text.strip()]
+    same = sum(1 for a, h in zip(above, header) if a.text.strip() and a.text.strip() == h.text.strip())
+    return len(filled) >= max(3, len(header) // 2) and (same >= 1 or any(c.origin is not None for c in filled))
 
 
 def _headings(doc: Document, grid: Grid, start: int) -> dict[str, str]:
