@@ -26,6 +26,7 @@ FIXTURES: dict[str, tuple[list[str], int]] = {
     "forms/hubei-ezhou-2022.docx": (["--department", "鄂州市机关事务服务中心"], 1),
     "forms/shanghai-tongzhou-2019.docx": ([], 1),
     "forms/jinzhai-kaifaqu-2021.html": ([], 1),
+    "forms/guangdong-edu-fund-2021.xlsx": ([], 1),
     "forms/wuhan-qingshan-2020.html": ([], 1),
     "forms/wuhan-qingshan-2020.xlsx": ([], 1),
     "forms/liuan-yeji-2025.html": ([], 1),

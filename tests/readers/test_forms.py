@@ -211,3 +211,17 @@ def test_tongzhou_cut_before_money_names_its_unit_as_department():
     [(d, u, p)] = _projects(table)
     assert (d.name, d.year, p.name, p.period) == ("上海市同舟服务中心", 2019, "党外人才专项服务工作经费", "2019/1/1-2019/12/31")
     assert {x.code for x in p.problems} >= {"form-department-missing", "form-without-money", "form-without-indicators"}
+
+
+def test_guangdong_column_labels_and_indicators_as_columns():
+    # guangdong-prov-edu-fund-2021-goals.txt: labels heading columns (省级业务主管部门 | 资金类型 | 实施周期 over
+    # 广东省教育厅 | 专项资金 | 2020年-2022年), "2021年金额 | 一般公共预算安排77300万元", and the indicators
+    # transposed: 三级指标 新建高校(校区) 工程质量达标率(%) 开工率(%) / 年度目标值 7 100% 100% / 实施周期目标值 7 100% 100% …
+    table = read_source(FORMS / "guangdong-edu-fund-2021.xlsx")
+    [(d, u, p)] = _projects(table)
+    assert (d.name, d.year, p.name, p.period) == ("广东省教育厅", 2021, "支持粤东粤西粤北地区新建高校", "2020年-2022年")
+    assert p.amounts.total is None and dict(p.amounts.by_source) == {"general-public-budget": Decimal("77300")}
+    assert [(i.name, i.annual_target.text, i.period_target.text) for i in p.indicators] == [
+        ("新建高校(校区)", "7", "7"), ("工程质量达标率(%)", "100%", "100%"), ("开工率(%)", "100%", "100%")]
+    # the period targets of the columns whose names the excerpt lost stay as fields
+    assert [f.value for f in p.fields if "column without an indicator name" in f.label] == ["不断提升", "弥补我省高等教\n育不平衡", "持续"]

@@ -60,6 +60,7 @@ PROBLEM_CODES: dict[str, str] = {
     "amount-unit": "info",
     "indicator-without-target": "info",
     "indicator-name-number": "warning",
+    "indicator-without-name": "info",
 }
 
 
@@ -76,7 +77,8 @@ class FormError(ValueError):
 #: Folded label → what it names. Folding (:func:`_key`) drops white space,
 #: ``其中``, colons, ``(盖章)`` and length hints such as ``(450字内)``.
 LABELS: dict[str, str] = {
-    **dict.fromkeys(["项目名称", "资金名称", "专项名称"], "name"),
+    # 广东 2021 省级专项资金: 资金名称 heads 战略领域 | 财政事权 | 政策任务; the task is the project.
+    **dict.fromkeys(["项目名称", "资金名称", "专项名称", "政策任务"], "name"),
     **dict.fromkeys(
         ["主管部门", "主管部门及代码", "主管部门及编码", "主管部门名称", "预算部门", "主管部门(单位)名称及部门预算编码",
          "主管部门(单位)名称", "省级业务主管部门", "部门名称", "主管单位"],
@@ -245,6 +247,8 @@ class _Form:
     problems: list[Problem] = field(default_factory=list)
     grid: _Grid | None = None
     last_grid: _Grid | None = None
+    column_heads: dict[int, tuple[str, str]] | None = None
+    columns_of: dict[int, int] | None = None  # transposed indicators: column → index in indicators  # column → (role, label) of a row of column labels
     section: str = ""  # "period"/"annual" from a 长期绩效指标/年度绩效指标 row
     grids_seen: int = 0
     last: int = 0
@@ -286,6 +290,8 @@ class _Reader:
             form.grid, form.last_grid, form.grids_seen = header, header, form.grids_seen + 1
             form.last = row.ordinal
             return
+        if form is not None and self.transposed(form, row, texts):
+            return
         if form is not None and self.resumes_grid(row, texts):
             form.grid = form.last_grid
             self.indicator_row(row)
@@ -297,6 +303,42 @@ class _Reader:
             self.outside_text(row)
             return
         self.labels(row, texts)
+
+    def transposed(self, form: _Form, row: _Row, texts: list[str]) -> bool:
+        """Indicators as columns (广东 2021): a 三级指标 row of names, then 年度目标值 / 实施周期目标值 rows.
+
+        No category is printed for them, so none is given; a value under a
+        column without a name is kept as a field, with a note.
+        """
+        if row.grid is None or not row.distinct:
+            return False
+        first = texts[0]
+        role = GRID_COLUMNS.get(first)
+        if role == "name" and len(row.distinct) >= 2:
+            form.columns_of = {}
+            for cell in row.distinct[1:]:
+                indicator = Indicator(sequence=0, name=_line(cell.text), level1_code=None, level1_label=None,
+                                      level2_code=None, level2_label=None, period_target=None, annual_target=None,
+                                      source_text=cell.text.strip(), where=cell.where)
+                form.indicators.append(_renumber(indicator, len(form.indicators) + 1))
+                form.columns_of[cell.col] = len(form.indicators) - 1
+            form.last = row.ordinal
+            return True
+        if form.columns_of is None or role is None or not role.startswith("target:"):
+            form.columns_of = None if role is None or not role.startswith("target:") else form.columns_of
+            return False
+        kind = {"stated": "stated_target", "annual": "annual_target", "period": "period_target"}[role[7:]]
+        for cell in row.distinct[1:]:
+            index = form.columns_of.get(cell.col)
+            if index is None:
+                form.fields.append(Field(f"{row.distinct[0].text.strip()} (column without an indicator name)", cell.text.strip(), cell.where))
+                self.problem(form.problems, row.ordinal, cell.where, "indicator-without-name",
+                             "a target under a column with no indicator name; kept as a field", cell.text.strip())
+                continue
+            from dataclasses import replace
+            form.indicators[index] = replace(form.indicators[index], **{kind: target_of(_line(cell.text))})
+        form.last = row.ordinal
+        return True
 
     def resumes_grid(self, row: _Row, texts: list[str]) -> bool:
         """A grid cut by a page break goes on in the next table (a PDF's next page) with the same columns."""
@@ -370,6 +412,8 @@ class _Reader:
         # A cell merged down from the row above ("项目资金(万元)" over its three
         # money lines, "总体目标" over 中期/年度) was read on its own row.
         pairs = [(c, t) for c, t in zip(row.distinct, texts) if c.origin is None or c.origin[0] == c.row]
+        if self.column_labels(form, row, pairs):
+            return
         i = 0
         while i < len(pairs):
             cell, key = pairs[i]
@@ -392,6 +436,34 @@ class _Reader:
             self.assign(form, role, cell.text, value.text if value else "", value.where if value else cell.where)
             i += 2 if value is not None else 1
 
+    def column_labels(self, form: _Form, row: _Row, pairs: list[tuple[Cell, str]]) -> bool:
+        """Labels that head columns, their values in the row below (广东 2021: 省级业务主管部门 | 资金类型 | 实施周期).
+
+        A row of labels only (two or more, no free text) waits for the next row
+        without labels; each of that row's cells takes the label of its column.
+        A label row under a label row (资金名称 over 战略领域 | 财政事权 | 政策任务)
+        replaces the labels of its columns.
+        """
+        roles = [self.role(t, form) for _, t in pairs]
+        if len(pairs) >= 2 and all(roles):
+            heads = form.column_heads if form.column_heads is not None else {}
+            for (cell, _), role in zip(pairs, roles):
+                heads[cell.col] = (role or "field", cell.text)
+            form.column_heads = heads
+            return True
+        heads = form.column_heads
+        if heads is None or row.grid is None or any(roles):
+            form.column_heads = None
+            return False
+        for cell, _ in pairs:
+            if cell.col in heads:
+                role, label = heads[cell.col]
+                self.assign(form, role, label, cell.text, cell.where)
+            else:
+                form.fields.append(Field("", cell.text.strip(), cell.where))
+        form.column_heads = None
+        return True
+
     def role(self, key: str, form: _Form) -> str | None:
         if not key:
             return None
@@ -402,6 +474,8 @@ class _Reader:
             return "money"
         if _money_line(key) is not None:
             return "money-line"
+        if _MONEY_YEAR.fullmatch(key):
+            return "money-year"  # 广东 2021: "2021年金额" over the year's money
         if LABELS.get(key) is None and key in FIELD_LABELS:
             return "field"
         return None
@@ -443,6 +517,14 @@ class _Reader:
             if unit:
                 form.money_unit = unit
             if text and _money_line(_key(text)) is None:
+                form.fields.append(Field(label.strip(), text, value_where))
+        elif role == "money-year":
+            if form.year is None:
+                form.year = int(_MONEY_YEAR.fullmatch(_key(label))[1])  # type: ignore[index]
+            if (glued := _glued_money(text)) is not None:
+                key, annual, line_label, amount = glued
+                form.money.append(_Money(key, True, line_label, amount, value_where))
+            elif text:
                 form.fields.append(Field(label.strip(), text, value_where))
         elif role == "money-line":
             key, annual = _money_line(_key(label)) or ("", False)
@@ -641,6 +723,21 @@ def _split_label(text: str) -> tuple[str, str] | None:
     if key in LABELS or _money_line(key) is not None:
         return match[1], match[2].strip()
     return None
+
+
+_MONEY_YEAR = re.compile(r"((?:19|20)\d{2})年度?(?:金额|预算|预算数|资金)")
+_GLUED = re.compile(r"^(?P<label>[^\d０-９:：]+?)[:：]?\s*(?P<amount>[\d０-９][\d０-９,，.．]*\s*(?:万元|亿元|万|元)?)$")
+
+
+def _glued_money(text: str) -> tuple[str, bool, str, str] | None:
+    """``一般公共预算安排77300万元``: a money line's label and its amount in one cell."""
+    match = _GLUED.match(_line(text))
+    if match is None:
+        return None
+    line = _money_line(_key(match["label"]))
+    if line is None:
+        return None
+    return line[0], line[1], match["label"].strip(), match["amount"].strip()
 
 
 def _money_line(key: str) -> tuple[str, bool] | None:

@@ -1,4 +1,4 @@
-# An indicator without a level-2 category.
+# An indicator filed under two level-2 categories: which one counts?
 # severity: Violation
 # focus: table/d/2024/unit/u/project/p/indicator/1
 # also: IndicatorCategoryMatchShape
@@ -14,4 +14,4 @@ PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX qudt: <http://qudt.org/schema/qudt/>
 PREFIX : <https://w3id.org/perfkg/id/>
 
-DELETE DATA { :table\/d\/2024\/unit\/u\/project\/p\/indicator\/1 pk:category pk-cat:31 . }
+INSERT DATA { :table\/d\/2024\/unit\/u\/project\/p\/indicator\/1 pk:category pk-cat:22 . }
