@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import chain, islice
 from pathlib import Path
 
 from ..records import Table
@@ -87,7 +88,7 @@ def read_source_bytes(data: bytes, file: str, options: ReadOptions | None = None
     options = options or ReadOptions()
     if options.layout is not None and options.layout not in LAYOUTS:
         raise SourceError(file, "1", f"unknown layout {options.layout!r} (one of: {', '.join(LAYOUTS)})", "usage")
-    from .formats.detect import read_document, sniff
+    from .formats.detect import sniff, stream_document
 
     try:
         kind = sniff(data, file)
@@ -98,10 +99,31 @@ def read_source_bytes(data: bytes, file: str, options: ReadOptions | None = None
     if kind == "text" and options.layout in (None, "guangzhou") and not _indicator_sheet_text(data, options):
         return _guangzhou_text(data, file, options)
     try:
-        document = read_document(data, file)
+        document, blocks = stream_document(data, file)
+        # The layout is told by the first blocks; a form document is then read
+        # block by block (a workbook of 1,000 forms is never held whole).
+        head = list(islice(blocks, _HEAD_BLOCKS))
+        document.blocks = head
+        layout = options.layout or _layout_of(document)
+        if layout == "form":
+            return _forms(document, chain(head, blocks), options)
+        document.blocks = head + list(blocks)
     except FormatError as err:
         raise SourceError(err.file, err.where, err.message, err.code) from err
-    return read_document_records(document, options)
+    return read_document_records(document, replace(options, layout=layout))
+
+
+#: Blocks looked at to tell the layout: a title, a narrative, the table.
+_HEAD_BLOCKS = 4
+
+
+def _forms(document: Document, blocks, options: ReadOptions) -> Table:
+    from .layouts.form import FormError, read_forms
+
+    try:
+        return read_forms(document, department=options.department, year=options.year, blocks=blocks)
+    except FormError as err:
+        raise SourceError(err.file, err.where, err.message, "no-form") from err
 
 
 def read_document_records(document: Document, options: ReadOptions | None = None) -> Table:

@@ -40,7 +40,9 @@ from ...money import AmountError, parse_amount, unit_of_label
 from ...records import (
     AMOUNT_UNIT, Amounts, Department, Field, Goal, Indicator, Problem, Project, Table, Target, Unit,
 )
-from ..grid import Cell, Document, Grid, Text
+from collections.abc import Iterable, Iterator
+
+from ..grid import Block, Cell, Document, Grid, Text
 
 #: Every problem code of this reader, with its severity (``docs/errors.md``).
 PROBLEM_CODES: dict[str, str] = {
@@ -189,19 +191,22 @@ class _Row:
     page: int
 
 
-def _rows(doc: Document) -> list[_Row]:
-    rows: list[_Row] = []
-    for block in doc.blocks:
+def _rows(blocks: Iterable[Block]) -> Iterator[_Row]:
+    """The rows of the blocks in reading order, one block at a time (a workbook of 1,000 forms is never held whole)."""
+    ordinal = 0
+    for block in blocks:
+        rows: list[_Row] = []
         if isinstance(block, Text):
             if block.text.strip():
+                ordinal += 1
                 cell = Cell(block.text, 0, 0, block.where)
-                rows.append(_Row(len(rows) + 1, [cell], [cell], None, block.where, block.page or 0))
+                yield _Row(ordinal, [cell], [cell], None, block.where, block.page or 0)
             continue
         for cells in block.rows:
             distinct = [c for c in cells if c.text.strip() and (c.origin is None or c.origin[1] == c.col)]
             if distinct:
-                rows.append(_Row(len(rows) + 1, cells, distinct, block, distinct[0].where, block.page or 0))
-    return rows
+                ordinal += 1
+                yield _Row(ordinal, cells, distinct, block, distinct[0].where, block.page or 0)
 
 
 @dataclass
@@ -270,8 +275,8 @@ class _Reader:
 
     # -- rows --
 
-    def run(self) -> None:
-        for row in _rows(self.doc):
+    def run(self, blocks: Iterable[Block]) -> None:
+        for row in _rows(blocks):
             self.row(row)
         self.close()
 
@@ -806,7 +811,10 @@ def _with_fields(indicator: Indicator, fields: tuple[Field, ...]) -> Indicator:
 # -- forms → records -----------------------------------------------------------
 
 
-def read_forms(doc: Document, *, department: str | None = None, year: int | None = None, encoding: str = "utf-8") -> Table:
+def read_forms(
+    doc: Document, *, department: str | None = None, year: int | None = None, encoding: str = "utf-8",
+    blocks: Iterable[Block] | None = None,
+) -> Table:
     """Read every form of a document into a :class:`~converter.records.Table`.
 
     ``department`` names the 主管部门 for forms that print none (or overrides
@@ -814,7 +822,7 @@ def read_forms(doc: Document, *, department: str | None = None, year: int | None
     Raises :class:`FormError` when the document holds no form at all.
     """
     reader = _Reader(doc, department, year)
-    reader.run()
+    reader.run(doc.blocks if blocks is None else blocks)
     table = Table(file=doc.file, sha256=doc.sha256, encoding=encoding, format=doc.format)
     # What the container says (a macro project, a formula without a value …): on the first table (line 1).
     for where, code, message, found in doc.notes:
