@@ -40,8 +40,29 @@ SELECT ?row ?source ?amount WHERE {
 """ % {"pk": PK_NS}
 
 
+_FORM_TABLES = """
+PREFIX pk: <%(pk)s>
+SELECT ?table ?where WHERE {
+  ?table a pk:PerformanceGoalsTable .
+  FILTER NOT EXISTS { ?table pk:sourceLine ?line }
+  OPTIONAL { ?table pk:sourceLocation ?where }
+} ORDER BY ?table
+""" % {"pk": PK_NS}
+
+
 def export_rows(store: ox.Store) -> Iterator[str]:
-    """The header line, then one TSV line per data row, in source order."""
+    """The header line, then one TSV line per data row, in source order.
+
+    Only tables read from the text layout can be written back as it: a form's
+    graph (HTML, Excel, Word, PDF) has no source lines, and writing it in the
+    seven columns would drop its indicators' grid. Such a graph is refused
+    with its tables named, never exported half.
+    """
+    forms = [s["table"].value for s in store.query(_FORM_TABLES, use_default_graph_as_union=True)]
+    if forms:
+        shown = ", ".join(forms[:3]) + (f" and {len(forms) - 3} more" if len(forms) > 3 else "")
+        raise ValueError(f"export-table writes back tables of the one-row-per-project text layout; {shown} "
+                         "came from forms or grids (no source lines): query them instead, e.g. perfkg query indicators")
     funding: dict[tuple[str, str], Decimal] = {}
     for solution in store.query(_FUNDING, use_default_graph_as_union=True):
         slug = solution["source"].value.rsplit("/", 1)[-1]

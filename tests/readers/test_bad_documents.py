@@ -57,3 +57,12 @@ def test_a_workbook_with_macros_is_read_and_the_macros_noted(tmp_path, capsys):
     assert code == 0
     text = out.read_text(encoding="utf-8")
     assert '"macros"' in text  # the note is in the graph as a pk:Anomaly on the table
+
+
+def test_export_table_refuses_a_form_graph_instead_of_writing_half(tmp_path, capsys):
+    graph = tmp_path / "forms.nq"
+    assert main(["convert", str(FORMS / "liuan-jinan-2025.xlsx"), "--format", "nq", "-o", str(graph)]) == 0
+    capsys.readouterr()
+    assert main(["export-table", str(graph)]) == 2
+    err = capsys.readouterr().err
+    assert "came from forms or grids" in err and "/2025" in err
