@@ -9,7 +9,7 @@ memory stays flat as the document grows.
 
 The forms are the Liuan Jin'an form of tests/data/forms/ (merged cells,
 numbers in 0.00 and 0%), one per sheet or per page, each with its own project
-name and amount, generated with tests/data/forms/make.py's builders.
+name and amount, generated with the builders benchmarks/formats.py uses (the reading-only benchmark).
 
 Usage, from the repository root (needs GNU time: `apt-get install time`)::
 
@@ -32,24 +32,18 @@ ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "guangzhou-hrss-2024-project-performance-goals.txt"
 
 
-def _make():
-    spec = importlib.util.spec_from_file_location("forms_make", ROOT / "tests" / "data" / "forms" / "make.py")
+def _formats():
+    """benchmarks/formats.py, whose form builders (the Liuan Jin'an form, numbered) this benchmark shares."""
+    spec = importlib.util.spec_from_file_location("formats_bench", ROOT / "benchmarks" / "formats.py")
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 
 
-def _form(make, i: int) -> list[list]:
-    amount = 100 + i
-    money = make.Num(amount, "0.00", f"{amount}.00")
-    head = make.jinan_head(f"体育赛事项目{i:04d}", money, money, make.Num(0, "0.00", "0.00"),
-                           "打造金安国际网球公开赛等一系列的品牌赛事,提升六安城市的知名度和美誉度。")
-    return head + make.JINAN_FORM1[len(head):]
-
-
 def generate(workdir: Path, forms: list[int], pages: list[int]) -> dict[str, Path]:
-    make = _make()
+    bench = _formats()
+    make = bench._fixtures()
+    _form = bench._form
     out: dict[str, Path] = {}
     for n in forms:
         path = workdir / f"forms-{n}.xlsx"

@@ -225,3 +225,12 @@ def test_guangdong_column_labels_and_indicators_as_columns():
         ("新建高校(校区)", "7", "7"), ("工程质量达标率(%)", "100%", "100%"), ("开工率(%)", "100%", "100%")]
     # the period targets of the columns whose names the excerpt lost stay as fields
     assert [f.value for f in p.fields if "column without an indicator name" in f.label] == ["不断提升", "弥补我省高等教\n育不平衡", "持续"]
+
+
+def test_the_public_api_reads_a_form():
+    import converter
+
+    table = converter.read_source(FORMS / "liuan-jinan-2025.xlsx", converter.ReadOptions())
+    assert [p.name for d in table.departments for u in d.units for p in u.projects] == [
+        "2025金安国际网球公开赛(国际系列赛事)", "安徽省常规赛费用"]
+    assert set(converter.LAYOUTS) == {"guangzhou", "form", "indicator-rows"}
