@@ -66,3 +66,15 @@ def test_export_table_refuses_a_form_graph_instead_of_writing_half(tmp_path, cap
     assert main(["export-table", str(graph)]) == 2
     err = capsys.readouterr().err
     assert "came from forms or grids" in err and "/2025" in err
+
+
+def test_layout_can_be_forced_and_a_wrong_one_says_what_it_found(tmp_path, capsys):
+    out = tmp_path / "out.ttl"
+    # the composed indicator sheet read as forms: no 项目名称 label, no form
+    code = main(["convert", str(FORMS / "indicators-composed.csv"), "--layout", "form", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "[no-form]" in err and not out.exists()
+    code = main(["convert", str(FORMS / "indicators-composed.csv"), "--layout", "indicator-rows",
+                 "--department", "六安市金安区体育局", "--year", "2025", "-o", str(out)])
+    assert code == 0 and "开展运动种类" in out.read_text(encoding="utf-8")
+    assert main(["convert", str(FORMS / "indicators-composed.csv"), "--layout", "nonsense"]) == 2
