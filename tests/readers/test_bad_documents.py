@@ -22,6 +22,9 @@ REFUSED = {
     "bad/encrypted.pdf": ("document", "encrypted"),
     "bad/scanned.pdf": ("page 1", "no-text-layer"),
     "bad/word-97.doc": ("document", "legacy-word"),
+    # not goals tables at all (bad/make_not_goals.py): an allocation table, a budget's narrative section
+    "bad/shaoguan-allocation-2023.html": ("paragraph 1", "no-form"),
+    "bad/jiangsu-budget-2018.pdf": ("page 1", "no-form"),
     # a blank template (guangxi-gxglmes-2021): no 项目名称 filled in, so no form converts
     "guangxi-gxglmes-2021.xlsx": ("Sheet1!A3", "no-form"),
     # 龙岩 2023 prints no 主管部门 and no 实施单位: perfkg will not make one up
