@@ -393,14 +393,15 @@ def _validation_report(args: argparse.Namespace):
 
 def _validation_store(args: argparse.Namespace):
     """The graph to validate: files/tables in memory, or an on-disk store opened read-only."""
-    from .store import open_store
+    from .store import Reading
 
     if bool(args.graphs) == bool(args.store):
         raise UsageError("give either GRAPH file(s) or --store DIR (one of them)")
     if args.store:
         if not Path(args.store).is_dir():
             raise UsageError(f"{args.store}: no such store folder")
-        return open_store(args.store, read_only=True)
+        args.reading = Reading(args.store)  # no load swaps the store away while it is validated
+        return args.reading.store
     return lambda: graph_of(args.graphs, args.base)  # files: read only if validated whole
 
 
@@ -527,15 +528,15 @@ def _store_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_store(args: argparse.Namespace) -> int:
-    from .store import DEFAULT_STORE, drop_graph, graph_infos, open_existing
+    from .store import DEFAULT_STORE, Reading, drop, graph_infos
 
     path = args.store or DEFAULT_STORE
-    store = open_existing(path)
     if args.action == "drop":
-        count = drop_graph(store, args.graph)
+        count = drop(path, args.graph)
         print(f"dropped <{args.graph}> ({count:,} triples) from {path}")
         return EXIT_OK
-    infos = graph_infos(store)
+    with Reading(path) as store:
+        infos = graph_infos(store)
     if args.format == "json":
         print(json.dumps([{"graph": i.name, "triples": i.triples, "documents": [{"file": f, "identifier": h} for f, h in i.documents]}
                           for i in infos], ensure_ascii=False, indent=2))  # fmt: skip

@@ -200,12 +200,18 @@ def _from_json(binding: dict | None) -> Term | None:
 
 
 def store_backend(path: str | Path) -> OxigraphBackend:
-    """The embedded on-disk store, opened read-only so a running loader is not disturbed."""
-    from .store import open_store
+    """The embedded on-disk store, opened read-only so a running loader is not disturbed.
+
+    The backend keeps the store from being swapped away by a load while it lives (:class:`converter.store.Reading`).
+    """
+    from .store import Reading
 
     if not Path(path).is_dir():
         raise QueryRunError(f"no store at {path}: load one first ('perfkg load TABLE…'), or query files with --data")
-    return OxigraphBackend(open_store(path, read_only=True))
+    reading = Reading(path)
+    backend = OxigraphBackend(reading.store)
+    backend.reading = reading  # type: ignore[attr-defined]
+    return backend
 
 
 def data_backend(paths: Sequence[str | Path], base: str = DEFAULT_BASE) -> OxigraphBackend:

@@ -21,16 +21,32 @@ place only when every document has loaded. A failing document, Ctrl-C or a
 crash leaves the original untouched; the leftover copy is removed by the next
 load (:func:`_recover` also finishes a swap cut short between its two renames).
 
+**Why loads are safe together.** Two lock files beside the store coordinate
+the processes that use it (``flock``: released by the kernel when a process
+dies, so a lock never outlives its owner). ``.NAME.lock`` is held by a load
+from before it copies the store to after its swap, and by ``store drop`` and
+a starting ``perfkg serve``: a second load waits for the first and copies the
+store the first one left, so neither update is lost. Leftover folders are
+only touched by the holder of that lock, which proves their owner is no longer
+loading. ``.NAME.swap.lock`` is held shared by every process while it opens
+the store and exclusively by a load for its two renames, so an opening reader
+sees the old store or the new one, never the gap between them (a read-only
+Oxigraph keeps every file it opened, so a reader that opened the old store
+goes on reading it after the swap). A serving ``perfkg serve`` keeps a
+``.NAME.served-PID`` marker locked; loads and drops refuse while one is.
+
 Each load also records what it loaded in :data:`LOADS_GRAPH`: the document
 (file name, sha256, size) and the graphs it filled, for ``perfkg store info``.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -84,12 +100,18 @@ def open_store(path: str | Path = DEFAULT_STORE, *, read_only: bool = False) -> 
     Raises :class:`StoreError` with a one-line message when the folder is
     locked by another process, is not a store, or (read-only) does not exist.
     """
-    path = Path(path)
-    if not read_only:
-        _recover(path)
-    check_store_folder(path)
-    if read_only and not is_store(path):
-        raise StoreError(f"{path}: no store here (create one with 'perfkg load INPUT --store {path}')")
+    if read_only:  # held only while it opens: use Reading to keep a swap away while reading
+        store = Reading(path).store
+        assert store is not None
+        return store
+    path = resolve(path)
+    _try_recover(path)
+    with _opening(path):  # a swap does not start while the folder is checked and opened
+        check_store_folder(path)
+        return _open(path, read_only)
+
+
+def _open(path: Path, read_only: bool) -> ox.Store:
     try:
         if read_only:
             return ox.Store.read_only(str(path))
@@ -99,10 +121,16 @@ def open_store(path: str | Path = DEFAULT_STORE, *, read_only: bool = False) -> 
         raise store_error(path, err) from None
 
 
+def resolve(path: str | Path) -> Path:
+    """The store folder a path names: a symbolic link is followed, so a load replaces its target, not the link."""
+    path = Path(path)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 def open_existing(path: str | Path = DEFAULT_STORE) -> ox.Store:
     """Open a store that must already exist (for info, drop, queries), read-write."""
-    path = Path(path)
-    _recover(path)
+    path = resolve(path)
+    _try_recover(path)
     check_store_folder(path)
     if not is_store(path):
         raise StoreError(f"{path}: no store here (create one with 'perfkg load INPUT --store {path}')")
@@ -169,22 +197,32 @@ def load_documents(path: str | Path, documents: Sequence[Loadable], *, progress:
     any exception (a bad document, Ctrl-C, a full disk) leaves it so.
     ``progress`` None means "draw a bar when stderr is a terminal".
     """
-    path = Path(path)
-    _recover(path)
-    check_store_folder(path)
-    _refuse_if_served(path)
-    original: ox.Store | None = open_store(path)  # created if new; holds the lock for the whole load
+    path = resolve(path)
+    with writing(path, wait=True):
+        _recover(path)
+        check_store_folder(path)
+        _refuse_if_served(path)
+        return _load_locked(path, documents, progress)
+
+
+def _load_locked(path: Path, documents: Sequence[Loadable], progress: bool | None) -> list[Loaded]:
+    with _locked(path, "swap.lock", fcntl.LOCK_EX):
+        # Created if new; else opened read-write once, with readers held off, to
+        # refuse a store another process holds open read-write (RocksDB's lock).
+        # The copy is then taken from a read-only handle: a read-write one
+        # rewrites files as it closes, under the feet of readers opening it.
+        _open(path, read_only=False)
+    original: ox.Store | None = _open(path, read_only=True)
     work: ox.Store | None = None
     stage = _sibling(path, "loading")
     try:
-        _remove_leftovers(path)
         work = _working_copy(original, stage, {g for doc in documents for g in doc.owned})
         loaded = [_load_one(work, doc, progress) for doc in documents]
         work.flush()
         work = None
         ready = _sibling(path, "ready")
         os.rename(stage, ready)
-        original = None  # releases the lock: the swap needs the folder closed
+        original = None  # closes it: the swap needs the folder closed (the store's lock stays held)
         _swap(path, ready)
         return loaded
     except BaseException as err:
@@ -193,6 +231,8 @@ def load_documents(path: str | Path, documents: Sequence[Loadable], *, progress:
         traceback.clear_frames(err.__traceback__)
         work = original = None
         shutil.rmtree(stage, ignore_errors=True)
+        if path.exists():  # else the swap was cut between its renames: _recover finishes it
+            shutil.rmtree(_sibling(path, "ready"), ignore_errors=True)
         raise
 
 
@@ -325,71 +365,212 @@ def _leftovers(path: Path, kind: str) -> list[tuple[Path, int]]:
     return found
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _swap(path: Path, ready: Path) -> None:
-    """Put the loaded copy in place: two renames, recoverable if cut between them."""
+    """Put the loaded copy in place: two renames, recoverable if cut between them.
+
+    Readers opening the store wait for the renames (the swap lock), so none
+    finds the folder missing; the old folder is removed after, readers that
+    opened it keep reading their open files.
+    """
     old = _sibling(path, "old")
-    try:
-        os.rename(path, old)
-    except OSError as err:
-        shutil.rmtree(ready, ignore_errors=True)
-        raise StoreError(
-            f"{path}: cannot replace the store folder ({err.strerror}); it must be renameable "
-            "(not a mount point: mount its parent instead)"
-        ) from None
-    os.rename(ready, path)
+    with _locked(path, "swap.lock", fcntl.LOCK_EX):
+        try:
+            os.rename(path, old)
+        except OSError as err:
+            shutil.rmtree(ready, ignore_errors=True)
+            raise StoreError(
+                f"{path}: cannot replace the store folder ({err.strerror}); it must be renameable "
+                "(not a mount point: mount its parent instead)"
+            ) from None
+        os.rename(ready, path)
     shutil.rmtree(old, ignore_errors=True)
 
 
 def _recover(path: Path) -> None:
-    """Finish or discard what an interrupted load left beside the store.
+    """Finish or discard what an interrupted load left beside the store; call with :func:`writing` held.
 
-    A ``ready`` copy with no store in place means the process died between the
-    two renames of :func:`_swap`: the load had completed, so it goes in place.
-    Anything else from a dead process (a half-loaded ``loading`` copy, a
-    ``ready`` copy that never started its swap, an ``old`` store) is removed.
+    Holding the store's lock proves that no load is under way, so every
+    leftover belongs to a load that died or gave up. A ``ready`` copy with no
+    store in place means the process died between the two renames of
+    :func:`_swap`: the load had completed, so it goes in place (or, with no
+    ready copy, the ``old`` store goes back). Anything else — a half-loaded
+    ``loading`` copy, a ``ready`` copy that never started its swap, an ``old``
+    store already replaced — is removed.
     """
-    dead = lambda kind: [p for p, pid in _leftovers(path, kind) if not _alive(pid)]  # noqa: E731
-    ready = dead("ready")
-    if ready and not path.exists():
-        os.rename(ready.pop(), path)
-    for leftover in dead("loading") + ready + dead("old"):
+    ready = [p for p, _ in _leftovers(path, "ready")]
+    old = [p for p, _ in _leftovers(path, "old")]
+    if not path.exists() and not path.is_symlink():
+        if ready:
+            os.rename(ready.pop(), path)
+        elif old:
+            os.rename(old.pop(), path)
+    for leftover in [p for p, _ in _leftovers(path, "loading")] + ready + old:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def mark_served(path: Path, pid: int) -> Path:
-    """Note beside the store that a read-only server (process ``pid``) has it open.
+def _try_recover(path: Path) -> None:
+    """Recover when no load is under way (the store's lock is free); otherwise leave everything to the load."""
+    if not any(_leftovers(path, kind) for kind in ("loading", "ready", "old")):
+        return
+    try:
+        with writing(path, wait=False):
+            _recover(path)
+    except (StoreError, OSError):  # a load is under way, or the folder is read-only (no load there either)
+        pass
+
+
+# -- locks -----------------------------------------------------------------------
+
+
+def _lock(path: Path, kind: str, operation: int) -> int | None:
+    """Take ``flock(operation)`` on the lock file ``.NAME.KIND`` beside the store; return its descriptor.
+
+    None when a shared lock is asked of a folder whose parent cannot be
+    written (a read-only medium): nobody can load there either. Raises
+    BlockingIOError when ``LOCK_NB`` and the lock is taken.
+    """
+    lock = path.parent / f".{path.name}.{kind}"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except OSError:
+        if operation & fcntl.LOCK_EX:
+            raise
+        return None
+    try:
+        fcntl.flock(fd, operation)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+@contextmanager
+def _locked(path: Path, kind: str, operation: int) -> Iterator[None]:
+    fd = _lock(path, kind, operation)
+    try:
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)  # releases the lock
+
+
+@contextmanager
+def writing(path: str | Path, *, wait: bool = True) -> Iterator[None]:
+    """Hold the store's lock: no load, drop or server start runs elsewhere meanwhile.
+
+    ``wait`` False raises :class:`StoreError` at once when another process holds it.
+    """
+    path = Path(path)
+    try:
+        with _locked(path, "lock", fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB)):
+            yield
+    except BlockingIOError:
+        raise StoreError(f"{path}: a load or drop is under way on this store; try again when it ends") from None
+
+
+def _opening(path: Path):
+    """Held while a store is opened: a swap does not start meanwhile (readers share it)."""
+    return _locked(path, "swap.lock", fcntl.LOCK_SH)
+
+
+class Reading:
+    """A store opened read-only and kept from being swapped away until :meth:`close`.
+
+    A read-only Oxigraph opens some of its files only when a query first needs
+    them, by the folder's name: after a load's swap that name is the new
+    store, and the old files are gone. So a reader holds the swap lock shared
+    for as long as it reads; a load finishing meanwhile waits for it at its
+    swap (the commands close their store when they end). Usable as a context
+    manager giving the store.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        path = resolve(path)
+        _try_recover(path)
+        self._fd = _lock(path, "swap.lock", fcntl.LOCK_SH)
+        try:
+            check_store_folder(path)
+            if not is_store(path):
+                raise StoreError(f"{path}: no store here (create one with 'perfkg load INPUT --store {path}')")
+            self.store: ox.Store | None = _open(path, read_only=True)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        self.store = None
+        if getattr(self, "_fd", None) is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> ox.Store:
+        assert self.store is not None
+        return self.store
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def mark_served(path: Path, pid: int | None = None) -> "Served":
+    """Note beside the store that a server (this process) has it open, until the marker is released.
 
     A read-only Oxigraph takes no lock, so without this note a load would swap
-    the folder from under the server, whose unopened files would then vanish.
+    the folder from under the server; a read-write one would block loads with
+    RocksDB's lock message. The marker file is kept locked while the server
+    lives, so a marker left by a killed server is known dead at once.
     """
-    marker = _sibling(path, "served", pid)
-    marker.touch()
-    return marker
+    return Served(_sibling(path, "served", pid))
+
+
+class Served:
+    """A locked ``.NAME.served-PID`` marker; :meth:`release` removes it."""
+
+    def __init__(self, marker: Path) -> None:
+        self.path = marker
+        self._fd = os.open(marker, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        fcntl.flock(self._fd, fcntl.LOCK_SH)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            self.path.unlink(missing_ok=True)
+            os.close(self._fd)
+            self._fd = None
+
+
+def _marker_alive(marker: Path) -> bool:
+    try:
+        fd = os.open(marker, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def servers_of(path: Path) -> list[int]:
+    """The processes serving the store now; markers of dead servers are removed."""
+    alive = []
+    for marker, pid in _leftovers(path, "served"):
+        if _marker_alive(marker):
+            alive.append(pid)
+        else:
+            marker.unlink(missing_ok=True)
+    return alive
 
 
 def _refuse_if_served(path: Path) -> None:
-    for marker, pid in _leftovers(path, "served"):
-        if _alive(pid):
-            raise StoreError(f"{path}: a read-only server (process {pid}) is serving this store; stop it before loading")
-        marker.unlink(missing_ok=True)
-
-
-def _remove_leftovers(path: Path) -> None:
-    for leftover, pid in _leftovers(path, "loading"):
-        if not _alive(pid):
-            shutil.rmtree(leftover, ignore_errors=True)
+    for pid in servers_of(path):
+        raise StoreError(
+            f"{path}: a server (process {pid}) is serving this store; stop it first, or load through it with --endpoint"
+        )
 
 
 # -- inspecting and dropping -----------------------------------------------------
@@ -439,3 +620,16 @@ def drop_graph(store: ox.Store, name: str) -> int:
     _forget_loads(store, [graph])
     store.flush()
     return count
+
+
+def drop(path: str | Path, name: str) -> int:
+    """``perfkg store drop``: remove one graph under the store's lock, refused while a server holds the store."""
+    path = resolve(path)
+    with writing(path, wait=False):
+        _recover(path)
+        check_store_folder(path)
+        if not is_store(path):
+            raise StoreError(f"{path}: no store here (create one with 'perfkg load INPUT --store {path}')")
+        _refuse_if_served(path)
+        with _locked(path, "swap.lock", fcntl.LOCK_EX):  # readers opening meanwhile would see files change
+            return drop_graph(_open(path, read_only=False), name)
