@@ -25,6 +25,7 @@ from . import __version__
 from .convert import Conversion, graph_of, read_tables, write_graph
 from .export import export_rows
 from .iris import BaseIriError, check_base
+from .output import write_text
 from .encoding import check_encoding
 from .reader import TableError
 from .serialize import FORMATS
@@ -130,7 +131,7 @@ def cmd_export_table(args: argparse.Namespace) -> int:
     store = graph_of(args.graphs, args.base)
     lines = "\n".join(export_rows(store)) + "\n"
     if args.output:
-        Path(args.output).write_text(lines, encoding="utf-8")
+        write_text(args.output, lines)
     else:
         sys.stdout.write(lines)
     return EXIT_OK
@@ -343,7 +344,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     output = WRITERS[args.format](result)
     if args.output:
-        Path(args.output).write_text(output, encoding="utf-8", newline="")
+        write_text(args.output, output, newline="")
     else:
         sys.stdout.write(output)
     return EXIT_OK
@@ -417,7 +418,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         text = as_text(report, args.fail_on, args.limit)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        write_text(args.output, text)
     else:
         sys.stdout.write(text)
     return EXIT_OK if report.conforms(args.fail_on) else EXIT_NEGATIVE

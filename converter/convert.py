@@ -1,14 +1,13 @@
 """The conversion pipeline: source tables → records → quads → a file.
 
 Output is written to a temporary file beside the target and renamed at the
-end, so a failed run never leaves a half-written graph behind.
+end, so a failed run never leaves a half-written graph behind
+(:mod:`converter.output`: links, devices and ``-`` are written through).
 """
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from . import render
 from .dataset import Distribution, Provenance
 from .graph import GraphBuilder
 from .iris import Minter
+from .output import atomic_output
 from .readers.source import ReadOptions, is_source, iter_source, read_source
 from .records import Problem, Table
 from .serialize import write
@@ -207,29 +207,6 @@ def stream_graph(
     except _Discarded:
         return conversion, False
     return conversion, True
-
-
-class atomic_output:
-    """Open a temporary file beside ``path``; rename it over ``path`` on success only."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._stream: BinaryIO | None = None
-        self._tmp = ""
-
-    def __enter__(self) -> BinaryIO:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
-        self._stream = os.fdopen(fd, "wb")
-        return self._stream
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        assert self._stream is not None
-        self._stream.close()
-        if exc_type is None:
-            os.replace(self._tmp, self.path)
-        else:
-            os.unlink(self._tmp)
 
 
 def graph_of(paths: Sequence[str | Path], base: str = DEFAULT_BASE) -> ox.Store:

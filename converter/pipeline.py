@@ -22,6 +22,7 @@ from .documents import prepare
 from .readers.source import ReadOptions
 from . import catalog, query, store, validate
 from .convert import Conversion, write_graph
+from .output import write_text
 from .vocab import DEFAULT_BASE
 
 DEFAULT_OUT = "perfkg-out"
@@ -81,7 +82,7 @@ def build(
 
     checked = validate.validate_tables(validate.tables_of_files([out / "graph.nq"]), engine)
     report.validation = checked.counts()
-    (out / "validation.txt").write_text(validate.as_text(checked, limit=1000) + "\n", encoding="utf-8")
+    write_text(out / "validation.txt", validate.as_text(checked, limit=1000) + "\n")
     counts = ", ".join(f"{n} {s.lower()}(s)" for s, n in report.validation.items())
     say(f"validated with {engine}: {counts} → {out / 'validation.txt'}")
     if not report.conforms:
@@ -104,6 +105,6 @@ def _answer_queries(store_dir: Path, folder: Path, report: BuildReport, say: Cal
             report.skipped_queries[saved.name] = "federated (needs the internet)"
             continue
         result = backend.select(catalog.bind(saved))
-        (folder / f"{saved.name}.csv").write_text(query.write_csv(result), encoding="utf-8")
+        write_text(folder / f"{saved.name}.csv", query.write_csv(result), newline="")
         report.answers[saved.name] = len(result.rows)
     say(f"answered {len(report.answers)} saved queries → {folder}/ (perfkg query NAME --store {store_dir} to see one)")
