@@ -504,18 +504,30 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def _serve_args(p: argparse.ArgumentParser) -> None:
-    from .server import DEFAULT_BIND
+    from .server import DEFAULT_BIND, TOKEN_ENV
 
     _add_store(p)
     p.add_argument("--bind", default=DEFAULT_BIND, metavar="HOST:PORT", help=f"address to listen on (default {DEFAULT_BIND}, loopback only)")
-    p.add_argument("--read-only", action="store_true", help="refuse SPARQL Update and Graph Store writes")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--writable", action="store_true",
+                      help=f"accept SPARQL Update and Graph Store writes carrying the token (printed at start, or ${TOKEN_ENV})")
+    mode.add_argument("--read-only", action="store_true", help="refuse every write (the default)")
+    p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                   help="let web pages from ORIGIN (e.g. https://example.org) use the server (repeatable; none by default)")
+    p.add_argument("--allow-federation", nargs="+", default=[], metavar="HOST",
+                   help="let SERVICE and LOAD reach these hosts (none by default)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME:PORT",
+                   help="another Host header to accept (a name this machine is reached by; repeatable)")
+    p.add_argument("--resolve", metavar="BASE", type=_base, default=None,
+                   help="answer GET on the graph's IRIs under BASE at this server's paths (HTML for a browser, RDF by content negotiation)")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .server import serve
     from .store import DEFAULT_STORE
 
-    return serve(args.store or DEFAULT_STORE, args.bind, read_only=args.read_only)
+    return serve(args.store or DEFAULT_STORE, args.bind, writable=args.writable, cors=args.cors,
+                 federation=args.allow_federation, allow_hosts=args.allow_host, resolve_base=args.resolve)  # fmt: skip
 
 
 def _store_args(p: argparse.ArgumentParser) -> None:
@@ -559,7 +571,7 @@ COMMANDS: dict[str, Command] = {
     "queries": ("list the saved SPARQL queries", _queries_args, cmd_queries),
     "query": ("run a saved SPARQL query (or a .rq file) on the store, files or an endpoint", _query_args, cmd_query),
     "load": ("load tables or RDF files into the embedded store or a SPARQL server", _load_args, cmd_load),
-    "serve": ("serve the store over HTTP with Oxigraph's SPARQL server", _serve_args, cmd_serve),
+    "serve": ("serve the store over HTTP (SPARQL 1.1 Protocol, Graph Store Protocol, a query page); read-only by default", _serve_args, cmd_serve),
     "store": ("inspect the store (info) or remove a graph (drop)", _store_args, cmd_store),
 }
 

@@ -515,24 +515,24 @@ class Reading:
         self.close()
 
 
-def mark_served(path: Path, pid: int | None = None) -> "Served":
+def mark_served(path: Path, writable: bool = False) -> "Served":
     """Note beside the store that a server (this process) has it open, until the marker is released.
 
     A read-only Oxigraph takes no lock, so without this note a load would swap
-    the folder from under the server; a read-write one would block loads with
-    RocksDB's lock message. The marker file is kept locked while the server
-    lives, so a marker left by a killed server is known dead at once.
+    the folder from under the server. The marker file is kept locked while the
+    server lives, so a marker left by a killed server is known dead at once.
     """
-    return Served(_sibling(path, "served", pid))
+    return Served(_sibling(path, "served"), "writable" if writable else "read-only")
 
 
 class Served:
-    """A locked ``.NAME.served-PID`` marker; :meth:`release` removes it."""
+    """A locked ``.NAME.served-PID`` marker holding the server's mode; :meth:`release` removes it."""
 
-    def __init__(self, marker: Path) -> None:
+    def __init__(self, marker: Path, mode: str) -> None:
         self.path = marker
-        self._fd = os.open(marker, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        self._fd: int | None = os.open(marker, os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
         fcntl.flock(self._fd, fcntl.LOCK_SH)
+        os.write(self._fd, mode.encode())
 
     def release(self) -> None:
         if self._fd is not None:
@@ -541,36 +541,38 @@ class Served:
             self._fd = None
 
 
-def _marker_alive(marker: Path) -> bool:
+def _marker_mode(marker: Path) -> str | None:
+    """The live server's mode ("writable", "read-only"), or None when the marker's server is gone."""
     try:
         fd = os.open(marker, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
-        return False
+        return None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return os.read(fd, 32).decode("ascii", "replace") or "read-only"
+        return None
     finally:
         os.close(fd)
-    return False
 
 
-def servers_of(path: Path) -> list[int]:
-    """The processes serving the store now; markers of dead servers are removed."""
+def servers_of(path: Path) -> list[tuple[int, str]]:
+    """The processes serving the store now, with their modes; markers of dead servers are removed."""
     alive = []
     for marker, pid in _leftovers(path, "served"):
-        if _marker_alive(marker):
-            alive.append(pid)
+        mode = _marker_mode(marker)
+        if mode is not None:
+            alive.append((pid, mode))
         else:
             marker.unlink(missing_ok=True)
     return alive
 
 
 def _refuse_if_served(path: Path) -> None:
-    for pid in servers_of(path):
-        raise StoreError(
-            f"{path}: a server (process {pid}) is serving this store; stop it first, or load through it with --endpoint"
-        )
+    for pid, mode in servers_of(path):
+        through = "load through it with --endpoint" if mode == "writable" else "or serve it --writable and load with --endpoint"
+        raise StoreError(f"{path}: a {mode} server (process {pid}) is serving this store; stop it first, or {through}")
 
 
 # -- inspecting and dropping -----------------------------------------------------

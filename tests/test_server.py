@@ -1,8 +1,9 @@
 """Real servers: ``perfkg load --endpoint`` into a running Oxigraph server, and ``perfkg serve``.
 
-Every server here is the real ``oxigraph`` binary on a free loopback port
-(started and stopped per test through :func:`converter.server.start`, or by a
-``perfkg serve`` process) and is queried through SPARQLWrapper. The authentication test puts a
+The ``load --endpoint`` tests run against the real ``oxigraph`` binary (another
+implementation of the protocols than perfkg's own) on a free loopback port,
+started and stopped per test; the ``perfkg serve`` tests start the real
+command as a process. Both are queried through SPARQLWrapper. The authentication test puts a
 small Basic-auth HTTP proxy (Python's http.server) in front of a real server.
 
 Expected figure: 258 projects, by awk over the source (see tests/test_store.py).
@@ -25,8 +26,8 @@ import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
+from conftest import OXIGRAPH
 from converter import endpoint
-from converter import server as oxigraph
 from converter.cli import main
 
 PROJECTS = 258
@@ -81,9 +82,18 @@ def server(tmp_path) -> Iterator[str]:
     the session ends; these tests load and replace data, so each gets its own
     server and stops it at once rather than keeping dozens alive.)
     """
-    process, url = oxigraph.start(tmp_path / "server-store", f"127.0.0.1:{free_port()}")
-    yield url.rstrip("/")
-    oxigraph.stop(process)
+    port = free_port()
+    process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(tmp_path / "server-store"), "--bind", f"127.0.0.1:{port}",
+                                "--union-default-graph"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)  # fmt: skip
+    for line in process.stderr:
+        if line.startswith("Listening for requests at"):
+            break
+    else:
+        raise RuntimeError(f"oxigraph serve exited with {process.wait()}")
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=30)
 
 
 @pytest.fixture
@@ -296,7 +306,7 @@ def test_read_only_serve_refuses_updates(store_folder):
         _stop(process)
 
 
-def test_stopping_serve_stops_the_oxigraph_server(store_folder):
+def test_stopping_serve_stops_the_server(store_folder):
     process, url = _serve(store_folder)
     _stop(process)
     with pytest.raises(urllib.error.URLError):
@@ -304,7 +314,7 @@ def test_stopping_serve_stops_the_oxigraph_server(store_folder):
 
 
 def test_serve_on_a_store_in_use_gives_one_line(store_folder):
-    process, url = _serve(store_folder)
+    process, url = _serve(store_folder, "--writable")
     try:
         second = subprocess.run([PERFKG, "serve", "--store", str(store_folder), "--bind", f"127.0.0.1:{free_port()}"],
                                 capture_output=True, text=True, timeout=60)  # fmt: skip
@@ -323,9 +333,8 @@ def test_load_into_a_served_store_is_refused_and_points_to_the_endpoint(store_fo
         _stop(process)
 
 
-def test_serve_without_the_oxigraph_package_says_how_to_install_it(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
-    monkeypatch.setenv("PATH", str(tmp_path))
+def test_serve_without_waitress_says_how_to_install_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "waitress.server", None)  # what an install without the extra looks like
     assert run("serve", "--store", tmp_path / "store") == 2
     assert "perfkg[server]" in _one_line(capsys.readouterr().err)
 
