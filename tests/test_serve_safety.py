@@ -393,3 +393,47 @@ def test_store_drop_and_load_refuse_while_a_server_holds_the_store(store, source
         server.stop()
     assert "https://w3id.org/perfkg/reference" in graphs(store)
     assert main(["store", "drop", "https://w3id.org/perfkg/reference", "--store", str(store)]) == 0
+
+
+# -- the README's three commands -----------------------------------------------------------
+
+
+def _readme_flow() -> list[str]:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("From the embedded store to a server in three commands:", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    return [line.split("#", 1)[0].strip() for line in block.strip().splitlines()]
+
+
+def test_the_readmes_three_command_flow_gives_a_guarded_server_that_still_answers(tmp_path, source_path):
+    """Done-when of issue 14: the README's flow refuses the three attacks and answers SPARQLWrapper, curl and the page."""
+    commands = _readme_flow()
+    assert len(commands) == 3 and [c.split()[1] for c in commands] == ["load", "serve", "query"]
+    port = free_port()
+    (tmp_path / "data").mkdir()
+    shutil.copy(source_path, tmp_path / "data" / source_path.name)
+    argv = [c.replace("7878", str(port)).split() for c in commands]
+    assert subprocess.run([PERFKG, *argv[0][1:], "-q"], cwd=tmp_path, capture_output=True, timeout=300).returncode == 0
+    process = subprocess.Popen([PERFKG, *argv[1][1:]], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = Served(process, port, None)
+    try:
+        assert process.stdout.readline().startswith("Serving")
+        answered = subprocess.run([PERFKG, *argv[2][1:], "--format", "csv"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        assert answered.returncode == 0, answered.stderr
+        expected = (Path(__file__).resolve().parent / "expected" / "funding-by-unit.csv").read_text(encoding="utf-8")
+        got, want = answered.stdout.splitlines(), expected.splitlines()  # the expected file leaves out the ?unit IRI column
+        assert got[0] == "unit," + want[0] and len(got) == len(want) > 2
+        # the three attacks
+        form = urllib.parse.urlencode({"update": INSERT})
+        assert server.request("POST", "/update", form, Host=host(server), Origin=EVIL,
+                              Content_Type="application/x-www-form-urlencoded")[0] == 403  # fmt: skip
+        query = "/query?query=" + urllib.parse.quote(COUNT_PROJECTS)
+        assert server.request("GET", query, Host="attacker.example")[0] == 403
+        service = "SELECT * { SERVICE <http://127.0.0.2:9/sparql> { ?s ?p ?o } }"
+        assert server.request("GET", "/query?query=" + urllib.parse.quote(service), Host=host(server))[0] == 403
+        # the clients
+        test_sparqlwrapper_and_curl_get_answers(server)
+        status, answer, _ = server.request("GET", "/", Host=host(server))
+        assert status == 200 and answer["content-type"].startswith("text/html")
+    finally:
+        assert server.stop() == 0
+    assert "http://example.org/injected" not in graphs(tmp_path / "perfkg-store")
