@@ -4,13 +4,22 @@ A saved query is one ``queries/NAME.rq`` file that begins with a comment
 header, the query's contract with its users::
 
     # title: Budget units without a satisfaction indicator
+    # title-zh: 无满意度指标的预算单位
     # zh: 哪些预算单位的项目都没有满意度指标？
     # en: Which budget units have no project with a 满意度指标 indicator?
     # param ?name (string, default: none): what the parameter narrows
-    # column ?unitName: the unit's name as printed in the table
+    # column ?unitName [预算单位 | Budget unit]: the unit's name as printed in the table
     # terms: pk:UnitBudget, pk:level1Category
     # note: anything else worth knowing
     #   (a line indented by two or more spaces continues the item above)
+
+A column's bracket gives its header for people in Chinese and English (the
+``.xlsx`` and Excel CSV answers, ``--lang``); an amount's Chinese header ends in
+``（万元）`` or ``（元）``, an IRI's holds ``IRI``.
+
+A user's own ``.rq`` may leave out the PREFIX lines of the project's
+prefixes (``pk:``, ``pk-cat:``, ``rdfs:`` …, :data:`converter.vocab.PREFIXES`):
+:func:`load` adds the ones it uses after its header comment.
 
 Parameters are bound as RDF terms, never pasted as text: each declared
 parameter has a placeholder line ``VALUES ?name { … }`` in the query (or
@@ -40,12 +49,14 @@ from . import assets
 KINDS = ("string", "name", "iri", "integer", "decimal", "limit")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
-_FIELD = re.compile(r"^#\s?(?P<key>title|zh|en|terms|note|param|column)\b\s*(?P<rest>.*)$")
+_FIELD = re.compile(r"^#\s?(?P<key>title-zh|title|zh|en|terms|note|param|column)\b\s*(?P<rest>.*)$")
 _CONTINUATION = re.compile(r"^#\s{2,}(?P<text>\S.*)$")
 _PARAM = re.compile(
     r"^\?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>[a-z]+),\s*default:\s*(?P<default>[^)]*)\)\s*:\s*(?P<doc>.*)$"
 )
-_COLUMN = re.compile(r"^\?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<doc>.*)$")
+_COLUMN = re.compile(
+    r"^\?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\[(?P<zh>[^|\]]+)\|(?P<en>[^\]]+)\])?\s*:\s*(?P<doc>.*)$"
+)
 _CODEPOINT_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})")
 _LIMIT = re.compile(r"^(?P<head>\s*LIMIT\s+)(?P<value>\d+)(?P<tail>\s*)$", re.M | re.I)
 
@@ -66,8 +77,26 @@ class Param:
 
 @dataclass(frozen=True)
 class Column:
+    """A result column: its variable, what it holds, and its headers for people (empty when not given)."""
+
     name: str
     doc: str
+    zh: str = ""
+    en: str = ""
+
+    def header(self, lang: str | None) -> str:
+        """The header in ``lang`` (``zh`` or ``en``), the variable's name when none is given."""
+        label = {"zh": self.zh, "en": self.en}.get(lang or "", "")
+        return label or self.name
+
+    @property
+    def is_iri(self) -> bool:
+        return "IRI" in self.zh or self.doc.startswith("IRI")
+
+    @property
+    def is_money(self) -> bool:
+        """An amount (万元 or 元): written with two decimals, ``#,##0.00`` in a spreadsheet."""
+        return self.zh.endswith(("（万元）", "（元）"))
 
 
 @dataclass(frozen=True)
@@ -77,6 +106,7 @@ class SavedQuery:
     name: str
     text: str
     title: str = ""
+    title_zh: str = ""
     zh: str = ""
     en: str = ""
     terms: str = ""
@@ -90,6 +120,24 @@ class SavedQuery:
                 return p
         known = ", ".join(p.name for p in self.params) or "none"
         raise QueryError(f"query {self.name!r} has no parameter {name!r} (its parameters: {known})")
+
+    def titled(self, lang: str | None) -> str:
+        """The title in ``lang``: ``zh``, ``en``, or both (None) when both are given."""
+        if lang == "zh":
+            return self.title_zh or self.title
+        if lang == "en":
+            return self.title or self.title_zh
+        return " · ".join(t for t in (self.title_zh, self.title) if t)
+
+    def question(self, lang: str | None) -> str:
+        return (self.en or self.zh) if lang == "en" else (self.zh or self.en)
+
+    def column(self, name: str) -> Column:
+        """The contract's column of that variable (a bare one when the header does not state it)."""
+        for c in self.columns:
+            if c.name == name:
+                return c
+        return Column(name, "")
 
 
 # -- the catalogue -------------------------------------------------------------
@@ -108,11 +156,17 @@ def catalogue() -> list[SavedQuery]:
 def load(name_or_path: str | Path) -> SavedQuery:
     """A bundled query by name, or any ``.rq`` file by path."""
     text_name = str(name_or_path)
-    if text_name.endswith(".rq") or "/" in text_name or "\\" in text_name:
+    if text_name == "-":  # standard input
+        from .streams import read_text
+
+        return parse("stdin", with_prefixes(read_text("-")))
+    if text_name.endswith((".rq", ".rq.gz")) or "/" in text_name or "\\" in text_name:
+        from .streams import inner_name, read_text
+
         path = Path(name_or_path)
         if not path.is_file():
             raise QueryError(f"{path}: no such query file")
-        return parse(path.stem, path.read_text(encoding="utf-8"))
+        return parse(Path(inner_name(path)).stem, with_prefixes(read_text(path)))
     if text_name not in names():
         raise QueryError(f"no saved query named {text_name!r}; 'perfkg queries' lists them")
     return parse(text_name, assets.read_text("queries", f"{text_name}.rq"))
@@ -146,7 +200,8 @@ def parse(name: str, text: str) -> SavedQuery:
         else:
             fields[key] = value
     return SavedQuery(
-        name=name, text=text, title=fields.get("title", ""), zh=fields.get("zh", ""), en=fields.get("en", ""),
+        name=name, text=text, title=fields.get("title", ""), title_zh=fields.get("title-zh", ""),
+        zh=fields.get("zh", ""), en=fields.get("en", ""),
         terms=fields.get("terms", ""), notes=tuple(notes), params=tuple(params), columns=tuple(columns),
     )  # fmt: skip
 
@@ -166,7 +221,39 @@ def _column(query: str, text: str) -> Column:
     m = _COLUMN.match(text)
     if not m:
         raise QueryError(f"query {query!r}: bad column line {text!r}; expected '?name: what it holds'")
-    return Column(m["name"], m["doc"].strip())
+    return Column(m["name"], m["doc"].strip(), (m["zh"] or "").strip(), (m["en"] or "").strip())
+
+
+# -- prefixes ------------------------------------------------------------------
+
+_DECLARED = re.compile(r"^\s*PREFIX\s+(?P<prefix>[A-Za-z][\w.-]*)?:", re.I | re.M)
+
+
+def with_prefixes(text: str) -> str:
+    """The query with a PREFIX line for each project prefix it uses but does not declare.
+
+    The lines go after the header comment (which must stay first), in the
+    order of :data:`converter.vocab.PREFIXES`. A prefix counts as used when
+    ``name:`` follows something that cannot be part of a name, outside comments;
+    an unneeded declaration is harmless, a missing one is a parse error.
+    """
+    from .vocab import PREFIXES
+
+    declared = {m["prefix"] or "" for m in _DECLARED.finditer(text)}
+    body = "\n".join(line.split("#", 1)[0] if line.lstrip().startswith("#") else line for line in text.splitlines())
+    missing = [
+        (prefix, namespace)
+        for prefix, namespace in PREFIXES.items()
+        if prefix not in declared and re.search(rf"(?<![\w.:/<-]){re.escape(prefix)}:", body)
+    ]
+    if not missing:
+        return text
+    lines = text.splitlines(keepends=True)
+    at = 0
+    while at < len(lines) and (lines[at].startswith("#") or not lines[at].strip()):
+        at += 1
+    added = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in missing)
+    return "".join(lines[:at]) + added + "".join(lines[at:])
 
 
 # -- binding -------------------------------------------------------------------

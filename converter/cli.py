@@ -25,10 +25,8 @@ from . import __version__
 from .convert import Conversion, graph_of, read_tables, write_graph
 from .export import export_rows
 from .iris import BaseIriError, check_base
-from .output import write_text
 from .encoding import check_encoding
 from .reader import TableError
-from .serialize import FORMATS
 from .stats import stats
 from .vocab import DEFAULT_BASE
 
@@ -83,6 +81,10 @@ def _encoding(value: str) -> str:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    from .streams import is_stdout, output_format
+
+    args.output = None if is_stdout(args.output) else args.output  # "-": standard output
+    args.format = output_format(args.format, args.output)  # -o x.nt writes N-Triples
     if not getattr(args, "validate", False) and not (args.strict and args.output is None):
         return _convert_streaming(args)
     conversion = read_tables(args.inputs, args.encoding, _read_options(args))
@@ -130,10 +132,9 @@ def _convert_streaming(args: argparse.Namespace) -> int:
 def cmd_export_table(args: argparse.Namespace) -> int:
     store = graph_of(args.graphs, args.base)
     lines = "\n".join(export_rows(store)) + "\n"
-    if args.output:
-        write_text(args.output, lines)
-    else:
-        sys.stdout.write(lines)
+    from .streams import write_text
+
+    write_text(args.output, lines)
     return EXIT_OK
 
 
@@ -201,6 +202,35 @@ def _absolute_url(value: str) -> str:
     return value
 
 
+def _rdf_format(value: str) -> str:
+    from .streams import FormatError, format_name
+
+    try:
+        return format_name(value)
+    except FormatError as err:
+        raise argparse.ArgumentTypeError(str(err)) from err
+
+
+def _input_format(value: str) -> str:
+    from .streams import FormatError, input_format_name
+
+    try:
+        return input_format_name(value)
+    except FormatError as err:
+        raise argparse.ArgumentTypeError(str(err)) from err
+
+
+def _add_input_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--input-format", type=_input_format, default=None, metavar="FORMAT",
+        help="format of standard input ('-'): table or an RDF format (default: sniffed); files go by their extension",
+    )
+
+
+def _add_lang(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--lang", choices=["zh", "en"], default=None, help=help_text)
+
+
 def _add_base(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base", type=_base, default=DEFAULT_BASE, help=f"base IRI of the data (default {DEFAULT_BASE})")
 
@@ -210,10 +240,14 @@ Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argpar
 
 
 def _convert_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="source document(s): text tables, HTML, .xlsx/.xls, .docx, .pdf, CSV")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="source document(s): text tables, HTML, .xlsx/.xls, .docx, .pdf, CSV; '-' for stdin")
     _add_read_options(p)
-    p.add_argument("-o", "--output", help="output file (default: stdout)")
-    p.add_argument("--format", choices=sorted(FORMATS), default="turtle", help="RDF format (default turtle)")
+    p.add_argument("-o", "--output", help="output file, '-' for stdout (the default); a .gz name is compressed")
+    p.add_argument(
+        "--format", type=_rdf_format, default=None, metavar="FORMAT",
+        help="RDF format: turtle (ttl), nt (ntriples), nq (nquads), trig, json-ld (jsonld), xml (rdfxml) or a media type "
+        "(default: the -o file's extension, else turtle; a --format the extension contradicts is an error)",
+    )
     p.add_argument("--strict", action="store_true", help="fail, writing nothing, on any warning or error about the source")
     p.add_argument("--validate", action="store_true", help="validate the graph against the SHACL shapes first; write nothing if it has violations")
     p.add_argument("--force", action="store_true", help="with --validate: write the graph even if it has violations")
@@ -268,13 +302,15 @@ def _jobs(value: str) -> int:
 
 def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("graphs", nargs="+", metavar="GRAPH", help="RDF file(s) written by perfkg convert, or source tables")
-    p.add_argument("-o", "--output", help="output TSV file (default: stdout)")
+    p.add_argument("-o", "--output", help="output TSV file, '-' for stdout (the default)")
+    _add_input_format(p)
     _add_base(p)
 
 
 def _stats_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("graphs", nargs="+", metavar="GRAPH", help="RDF file(s) or source tables")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    _add_input_format(p)
     _add_base(p)
 
 
@@ -283,6 +319,7 @@ def _stats_args(p: argparse.ArgumentParser) -> None:
 
 def _queries_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["table", "json"], default="table", help="list as a table (default) or JSON")
+    _add_lang(p, "titles in Chinese or English (default: both)")
 
 
 def cmd_queries(args: argparse.Namespace) -> int:
@@ -292,9 +329,9 @@ def cmd_queries(args: argparse.Namespace) -> int:
     queries = catalogue()
     if args.format == "json":
         listing = [
-            {"name": q.name, "title": q.title, "zh": q.zh, "en": q.en,
+            {"name": q.name, "title": q.title, "title_zh": q.title_zh, "zh": q.zh, "en": q.en,
              "params": [{"name": p.name, "kind": p.kind, "default": p.default, "doc": p.doc} for p in q.params],
-             "columns": [{"name": c.name, "doc": c.doc} for c in q.columns]}
+             "columns": [{"name": c.name, "zh": c.zh, "en": c.en, "doc": c.doc} for c in q.columns]}
             for q in queries
         ]  # fmt: skip
         print(json.dumps(listing, ensure_ascii=False, indent=2))
@@ -302,21 +339,32 @@ def cmd_queries(args: argparse.Namespace) -> int:
     width = max((len(q.name) for q in queries), default=0)
     for q in queries:
         params = " ".join(f"[{p.name}=…]" for p in q.params)
-        print(f"{q.name:<{width}}  {q.title}{'  ' + params if params else ''}")
+        print(f"{q.name:<{width}}  {q.titled(args.lang)}{'  ' + params if params else ''}")
     return EXIT_OK
 
 
 def _query_args(p: argparse.ArgumentParser) -> None:
-    from .query import WRITERS
+    from .answers import FORMATS as ANSWER_FORMATS
     from .store import DEFAULT_STORE
 
-    p.add_argument("query", metavar="NAME|FILE.rq", help="a saved query's name ('perfkg queries' lists them) or a .rq file")
+    p.add_argument(
+        "query", metavar="NAME|FILE.rq",
+        help="a saved query's name ('perfkg queries' lists them), a .rq file or '-' (stdin); "
+        "the project's PREFIX lines are added when the file lacks them",
+    )
     p.add_argument(
         "--param", action="append", default=[], metavar="KEY=VALUE",
         help="bind a parameter (repeatable); the value is bound as an RDF term, never pasted into the query",
     )  # fmt: skip
-    p.add_argument("--format", choices=list(WRITERS), default="table", help="result format (default table; csv is RFC 4180, json the SPARQL 1.1 JSON results)")
-    p.add_argument("-o", "--output", help="output file (default: stdout)")
+    p.add_argument(
+        "--format", choices=ANSWER_FORMATS, default=None,
+        help="result format (default: the -o file's extension, else table): csv, tsv and json are the SPARQL 1.1 "
+        "results formats; excel-csv is CSV for Excel (UTF-8 with BOM, headers for people, labels before IRIs); "
+        "xlsx a workbook (amounts formatted #,##0.00)",
+    )
+    _add_lang(p, "headers for people in Chinese or English (default zh for excel-csv and xlsx; table and md keep variable names)")
+    p.add_argument("-o", "--output", help="output file, '-' for stdout (the default); .xlsx, .csv, .tsv, .json, .md give the format")
+    _add_input_format(p)
     source = p.add_mutually_exclusive_group()
     source.add_argument("--store", metavar="DIR", help=f"query the embedded Oxigraph store in DIR (the default: ./{DEFAULT_STORE})")
     source.add_argument("--data", nargs="+", metavar="FILE", help="load RDF files or source tables into memory and query them")
@@ -330,7 +378,9 @@ def cmd_query(args: argparse.Namespace) -> int:
     from .query import WRITERS, EndpointBackend, QueryRunError, data_backend, store_backend
     from .store import DEFAULT_STORE
 
-    text = bind(load(args.query), parse_assignments(args.param))
+    saved = load(args.query)
+    values = parse_assignments(args.param)
+    text = bind(saved, values)
     if args.endpoint:
         backend = EndpointBackend(args.endpoint)
     elif args.data:
@@ -342,12 +392,29 @@ def cmd_query(args: argparse.Namespace) -> int:
     except QueryRunError as err:
         _err(str(err))
         return EXIT_UNUSABLE
-    output = WRITERS[args.format](result)
-    if args.output:
-        write_text(args.output, output, newline="")
-    else:
-        sys.stdout.write(output)
+    _write_answer(args, saved, result, values)
+    if not result.rows:
+        _note_empty_answer(saved, backend, values)
     return EXIT_OK
+
+
+def _write_answer(args: argparse.Namespace, saved, result, values: dict[str, str]) -> None:
+    from .answers import BINARY, answer_format, render
+    from .streams import is_stdout, write_bytes
+
+    fmt = answer_format(args.format, args.output)
+    if fmt in BINARY and is_stdout(args.output) and sys.stdout.isatty():
+        raise UsageError(f"--format {fmt} is a binary file: write it with -o ANSWER.{fmt}")
+    write_bytes(args.output, render(saved, result, fmt, args.lang, values))
+
+
+def _note_empty_answer(saved, backend, values: dict[str, str]) -> None:
+    """An empty answer says so on stderr, and names the parameter values the data does not hold."""
+    from .answers import unknown_values
+
+    print(f"perfkg: {saved.name}: the answer is empty (0 rows)", file=sys.stderr)
+    for unknown in unknown_values(backend, values):
+        print(f"warning: {unknown} [unknown-parameter-value]", file=sys.stderr)
 
 
 # -- SHACL validation (perfkg validate, convert --validate) -----------------------
@@ -368,7 +435,8 @@ def _validate_args(p: argparse.ArgumentParser) -> None:
         help=f"SHACL engine (default {DEFAULT_ENGINE}; pyshacl is the reference engine, ~200x slower)",
     )  # fmt: skip
     p.add_argument("--limit", type=int, default=20, metavar="N", help="text report: focus nodes listed per constraint (0: all; default 20)")
-    p.add_argument("-o", "--output", help="write the report to a file (default: stdout)")
+    p.add_argument("-o", "--output", help="write the report to a file ('-' or none: stdout)")
+    _add_input_format(p)
     p.add_argument(
         "--whole", action="store_true",
         help="validate the union of all graphs in one engine run instead of table by table "
@@ -417,10 +485,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         text = as_turtle(report, args.fail_on)
     else:
         text = as_text(report, args.fail_on, args.limit)
-    if args.output:
-        write_text(args.output, text)
-    else:
-        sys.stdout.write(text)
+    from .streams import write_text
+
+    write_text(args.output, text)
     return EXIT_OK if report.conforms(args.fail_on) else EXIT_NEGATIVE
 
 
@@ -469,6 +536,7 @@ def _load_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--update-endpoint", metavar="URL", help="the server's SPARQL Update URL, when it cannot be derived from --endpoint")
     p.add_argument("--graph-store", metavar="URL", help="the server's Graph Store Protocol URL, when it cannot be derived from --endpoint ('none': SPARQL Update only)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar (it is only drawn on a terminal anyway)")
+    _add_input_format(p)
     _add_base(p)
 
 
@@ -598,7 +666,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit:  # argparse prints its own message
         return EXIT_OK if exit.code == 0 else EXIT_UNUSABLE
     try:
-        return args.run(args)
+        return _run(args)
     except (TableError, UsageError, ValueError) as err:
         _err(str(err))
         return EXIT_UNUSABLE
@@ -616,6 +684,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: convert's output is written atomically and its worker processes stop
         _err("interrupted")
         return 130
+
+
+#: The arguments that take input files: '-' (stdin) and .gz are turned into plain files for them.
+_INPUT_ARGS = ("inputs", "graphs", "data")
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the command with its '-' and ``.gz`` inputs as plain temporary files (:func:`converter.streams.local_inputs`)."""
+    from .streams import TABLE, local_inputs
+
+    attr = next((a for a in _INPUT_ARGS if getattr(args, a, None)), None)
+    if attr is None:
+        return args.run(args)
+    stdin_format = getattr(args, "input_format", None) or (TABLE if args.command in ("convert", "build") else None)
+    with local_inputs(getattr(args, attr), stdin_format) as local:
+        setattr(args, attr, local)
+        return args.run(args)
 
 
 def run() -> None:

@@ -7,6 +7,8 @@
   link stays;
 * a device, a FIFO or ``-`` (standard output) is written in place, as a
   stream — renaming a file over ``/dev/null`` would destroy it;
+* a regular file whose name ends in ``.gz`` is written gzip-compressed, with
+  no time stamp or name in the header (the same content gives the same bytes);
 * the temporary file is removed on every failure, on Ctrl-C (SIGINT) and on
   SIGTERM: while one is open, SIGTERM raises :class:`Terminated` (a
   ``SystemExit`` with status 143) so every cleanup on the way out runs.
@@ -100,6 +102,7 @@ class atomic_output:
         self.path = Path(path)
         self.target = self.path
         self._stream: BinaryIO | None = None
+        self._packed: BinaryIO | None = None
         self._tmp = ""
         self._watched = ""
         self.streaming = False
@@ -131,6 +134,11 @@ class atomic_output:
             os.close(fd)
             self._discard()
             raise
+        if self.target.name.lower().endswith(".gz"):
+            import gzip
+
+            self._packed = gzip.GzipFile(filename="", mode="wb", fileobj=self._stream, mtime=0, compresslevel=6)  # type: ignore[assignment]
+            return self._packed  # type: ignore[return-value]
         return self._stream
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -139,6 +147,8 @@ class atomic_output:
             self._stream.close()
             return
         try:
+            if self._packed is not None:
+                self._packed.close()  # writes the gzip trailer; leaves the file open
             self._stream.close()
             if exc_type is None:
                 os.replace(self._tmp, self.target)

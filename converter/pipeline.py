@@ -9,7 +9,9 @@ It strings together the library's stages, each of which is usable alone:
 3. load the tables into the embedded Oxigraph store (:mod:`converter.store`),
    replacing earlier loads of the same tables;
 4. run every saved query that needs no network (:mod:`converter.catalog`,
-   :mod:`converter.query`) on the store and write each answer as CSV.
+   :mod:`converter.query`) on the store and write each answer as SPARQL CSV
+   (``queries/``, for programs), as CSV for Excel (``answers/``) and as one
+   workbook (``answers.xlsx``, a sheet per query; :mod:`converter.sheets`).
 """
 
 from __future__ import annotations
@@ -97,14 +99,26 @@ def build(
     return report
 
 
-def _answer_queries(store_dir: Path, folder: Path, report: BuildReport, say: Callable[[str], None]) -> None:
+def _answer_queries(
+    store_dir: Path, folder: Path, report: BuildReport, say: Callable[[str], None], lang: str = "zh"
+) -> None:
+    from . import sheets
+
     folder.mkdir(parents=True, exist_ok=True)
+    people = folder.parent / "answers"
+    people.mkdir(parents=True, exist_ok=True)
     backend = query.store_backend(store_dir)
+    answers = []
     for saved in catalog.catalogue():
         if _needs_network(saved):
             report.skipped_queries[saved.name] = "federated (needs the internet)"
             continue
         result = backend.select(catalog.bind(saved))
         write_text(folder / f"{saved.name}.csv", query.write_csv(result), newline="")
+        answer = sheets.Answer(saved, result)
+        (people / f"{saved.name}.csv").write_bytes(sheets.excel_csv(answer, lang))
+        answers.append(answer)
         report.answers[saved.name] = len(result.rows)
-    say(f"answered {len(report.answers)} saved queries → {folder}/ (perfkg query NAME --store {store_dir} to see one)")
+    (folder.parent / "answers.xlsx").write_bytes(sheets.xlsx(answers, lang))
+    say(f"answered {len(report.answers)} saved queries → {folder}/ (SPARQL CSV), {people}/ (CSV for Excel), "
+        f"{folder.parent / 'answers.xlsx'} (perfkg query NAME --store {store_dir} to see one)")  # fmt: skip
