@@ -417,6 +417,39 @@ def _note_empty_answer(saved, backend, values: dict[str, str]) -> None:
         print(f"warning: {unknown} [unknown-parameter-value]", file=sys.stderr)
 
 
+# -- the report (perfkg report) ----------------------------------------------------------
+
+
+def _report_args(p: argparse.ArgumentParser) -> None:
+    from .report import DEFAULT_REPORT
+    from .store import DEFAULT_STORE
+
+    p.add_argument("-o", "--out", default=DEFAULT_REPORT, metavar="DIR", help=f"folder of the site (default {DEFAULT_REPORT})")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--store", metavar="DIR", help=f"report on the embedded Oxigraph store in DIR (the default: ./{DEFAULT_STORE})")
+    source.add_argument("--data", nargs="+", metavar="FILE", help="report on RDF files or source tables, read into memory")
+    source.add_argument("--endpoint", metavar="URL", help="report on a SPARQL 1.1 endpoint (its default graph the union of the graphs)")
+    _add_input_format(p)
+    _add_base(p)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the static HTML site (every figure a saved query's answer) and each page's JSON."""
+    from .query import EndpointBackend, data_backend, store_backend
+    from .report import write_report
+    from .store import DEFAULT_STORE
+
+    if args.endpoint:
+        backend = EndpointBackend(args.endpoint)
+    elif args.data:
+        backend = data_backend(args.data, args.base)
+    else:
+        backend = store_backend(args.store or DEFAULT_STORE)
+    summary = write_report(backend, args.out)
+    print(f"wrote {summary.pages} pages ({summary.units} units, {summary.projects} projects) → {Path(args.out) / 'index.html'}")
+    return EXIT_OK
+
+
 # -- SHACL validation (perfkg validate, convert --validate) -----------------------
 
 
@@ -638,6 +671,7 @@ COMMANDS: dict[str, Command] = {
     "validate": ("check a graph against the SHACL shapes and explain the results", _validate_args, cmd_validate),
     "queries": ("list the saved SPARQL queries", _queries_args, cmd_queries),
     "query": ("run a saved SPARQL query (or a .rq file) on the store, files or an endpoint", _query_args, cmd_query),
+    "report": ("write a static HTML report (overview, a page per unit and project, charts) from the saved queries", _report_args, cmd_report),
     "load": ("load tables or RDF files into the embedded store or a SPARQL server", _load_args, cmd_load),
     "serve": ("serve the store over HTTP (SPARQL 1.1 Protocol, Graph Store Protocol, a query page); read-only by default", _serve_args, cmd_serve),
     "store": ("inspect the store (info) or remove a graph (drop)", _store_args, cmd_store),

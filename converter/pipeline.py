@@ -12,6 +12,8 @@ It strings together the library's stages, each of which is usable alone:
    :mod:`converter.query`) on the store and write each answer as SPARQL CSV
    (``queries/``, for programs), as CSV for Excel (``answers/``) and as one
    workbook (``answers.xlsx``, a sheet per query; :mod:`converter.sheets`).
+5. write the report (:mod:`converter.report`): a static HTML site of the
+   saved queries' answers in ``report/``.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class BuildReport:
     loaded_graphs: int = 0
     answers: dict[str, int] = field(default_factory=dict)  # query name → rows
     skipped_queries: dict[str, str] = field(default_factory=dict)  # query name → why
+    report_pages: int = 0
 
     @property
     def conforms(self) -> bool:
@@ -96,7 +99,18 @@ def build(
     say(f"loaded {report.loaded_graphs} table graph(s) into the store {store_dir}/")
 
     _answer_queries(Path(store_dir), out / "queries", report, say)
+    _write_report(Path(store_dir), out / "report", report, say)
     return report
+
+
+def _write_report(store_dir: Path, folder: Path, report: BuildReport, say: Callable[[str], None]) -> None:
+    from .report import money, write_report
+
+    site = write_report(query.store_backend(store_dir), folder)
+    report.report_pages = site.pages
+    totals = site.totals
+    say(f"report: {totals['units']} budget units, {totals['projects']} projects, {totals['indicators']:,} indicators, "
+        f"{money(totals['declared'])} 万元 → {folder / 'index.html'}")  # fmt: skip
 
 
 def _answer_queries(
