@@ -56,7 +56,7 @@ class Conversion:
         return next((i for i, t in enumerate(self.tables) if t is table), -1)
 
 
-def read_tables(paths: Sequence[str | Path], encoding: str | None = None, options: ReadOptions | None = None) -> Conversion:
+def read_tables(paths: Sequence[str | Path] | str | Path, encoding: str | None = None, options: ReadOptions | None = None) -> Conversion:
     """Read every source document (raising :class:`~converter.readers.source.SourceError` on unusable input).
 
     ``encoding`` forces one codec for all files; by default each file's is
@@ -64,7 +64,12 @@ def read_tables(paths: Sequence[str | Path], encoding: str | None = None, option
     (department, year).
     """
     options = _with_encoding(options, encoding)
-    return Conversion([read_source(p, options) for p in paths])
+    return Conversion([read_source(p, options) for p in _path_list(paths)])
+
+
+def _path_list(paths: Sequence[str | Path] | str | Path) -> list[str | Path]:
+    """One path or several: a lone string is a file name, never a sequence of characters."""
+    return [paths] if isinstance(paths, (str, Path)) else list(paths)
 
 
 def _with_encoding(options: ReadOptions | None, encoding: str | None) -> ReadOptions:
@@ -209,12 +214,13 @@ def stream_graph(
     return conversion, True
 
 
-def graph_of(paths: Sequence[str | Path], base: str = DEFAULT_BASE) -> ox.Store:
+def graph_of(paths: Sequence[str | Path] | str | Path, base: str = DEFAULT_BASE) -> ox.Store:
     """An in-memory Oxigraph store holding the graph of source tables or RDF files.
 
     Source tables (``.txt``/``.tsv``) are converted; anything else is parsed as
     RDF by its extension.
     """
+    paths = _path_list(paths)
     store = ox.Store()
     tables = [p for p in paths if is_source_table(p)]
     if tables:

@@ -55,3 +55,16 @@ def test_wheel_cli_converts_the_bundled_table(unpacked_wheel, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8").count("<https://w3id.org/perfkg/ontology#Project> .") == 258
+
+
+def test_wheel_installs_perfkg_as_the_import_name(unpacked_wheel, tmp_path):
+    env = {"PYTHONPATH": str(unpacked_wheel), "PATH": "/usr/bin:/bin"}
+    assert (unpacked_wheel / "perfkg" / "__init__.py").is_file()
+    probe = subprocess.run(
+        [sys.executable, "-c", "import perfkg, perfkg.catalog as c; print(perfkg.__file__); print(len(c.names()))"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
+    )
+    where, count = probe.stdout.split()
+    assert where.startswith(str(unpacked_wheel)) and int(count) == len(list((ROOT / "queries").glob("*.rq")))
+    version = subprocess.run([sys.executable, "-m", "perfkg", "--version"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert version.returncode == 0 and version.stdout.startswith("perfkg ")
