@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from importlib import import_module
 
 from ..grid import Block, Document, FormatError
-from ._common import new_document
+from ._common import guarded, new_document
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|table|meta|title|p|div|tr|td)\b", re.I)
@@ -48,7 +48,7 @@ def sniff(data: bytes, file: str) -> str:
 
 def read_document(data: bytes, file: str) -> Document:
     """Read a file of any supported format into blocks."""
-    return _module(sniff(data, file)).read(data, file)
+    return _module(sniff(data, file)).read(data, file)  # each reader's read() is guarded
 
 
 def stream_document(data: bytes, file: str) -> tuple[Document, Iterator[Block]]:
@@ -58,7 +58,7 @@ def stream_document(data: bytes, file: str) -> tuple[Document, Iterator[Block]]:
     """
     kind = sniff(data, file)
     doc = new_document(data, file, kind)
-    return doc, _module(kind).iter_blocks(data, file, doc)
+    return doc, guarded(_module(kind).iter_blocks(data, file, doc), file, kind)
 
 
 def _module(kind: str):
@@ -87,11 +87,11 @@ def _zip_kind(data: bytes, file: str) -> str:
 
 
 def _ole2_kind(data: bytes, file: str) -> str:
-    from xlrd.compdoc import CompDoc, CompDocError
+    from xlrd.compdoc import CompDoc
 
     try:
         streams = {d.name for d in CompDoc(data, logfile=io.StringIO()).dirlist}
-    except (CompDocError, IndexError, ValueError) as err:
+    except Exception as err:  # CompDocError, struct.error, AssertionError … on a damaged file
         raise FormatError(file, "byte 0", f"a damaged Office 97-2003 file ({err}); save it again",
                           "damaged-file") from err
     if "EncryptedPackage" in streams or "EncryptionInfo" in streams:

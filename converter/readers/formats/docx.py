@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from ..grid import Block, Document, FormatError, Text
 from ._build import GridBuilder
-from ._common import clip, new_document
+from ._common import clip, guarded, new_document
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -27,7 +27,7 @@ MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fall
 
 def read(data: bytes, file: str) -> Document:
     doc = new_document(data, file, "docx")
-    doc.blocks.extend(iter_blocks(data, file, doc))
+    doc.blocks.extend(guarded(iter_blocks(data, file, doc), file, "docx"))
     return doc
 
 

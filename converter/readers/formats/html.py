@@ -33,7 +33,7 @@ from lxml import html as lxml_html
 from ...encoding import DecodeError, decode
 from ..grid import Block, Document, FormatError, Grid, Text
 from ._build import GridBuilder
-from ._common import ASCII_SPACE, new_document
+from ._common import ASCII_SPACE, guarded, new_document
 
 _BLOCK = frozenset(
     "address article aside blockquote center dd details dialog div dl dt fieldset figcaption figure footer form "
@@ -52,7 +52,7 @@ _HARD, _SOFT = object(), object()  # a <br>, a block boundary
 def read(data: bytes, file: str) -> Document:
     """The page's blocks in reading order."""
     doc = new_document(data, file, "html")
-    doc.blocks.extend(iter_blocks(data, file, doc))
+    doc.blocks.extend(guarded(iter_blocks(data, file, doc), file, "html"))
     return doc
 
 

@@ -19,12 +19,18 @@ encrypted with a password (``encrypted``).
 from __future__ import annotations
 
 import io
+import logging
 from bisect import bisect_right
 from collections.abc import Iterator
 
 from ..grid import Block, Document, FormatError, Grid, Text
 from ._build import GridBuilder
-from ._common import clip, new_document
+from ._common import clip, guarded, new_document
+
+# pdfminer logs what it repairs in a damaged PDF as WARNING records, which Python prints on stderr
+# when the application configured no logging; perfkg's stderr is one line per problem, so quiet them
+# (a PDF it cannot read still raises, and becomes a FormatError).
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 #: Edges closer than this (points) are the same grid line.
 _TOLERANCE = 2.0
@@ -32,7 +38,7 @@ _TOLERANCE = 2.0
 
 def read(data: bytes, file: str) -> Document:
     doc = new_document(data, file, "pdf")
-    doc.blocks.extend(iter_blocks(data, file, doc))
+    doc.blocks.extend(guarded(iter_blocks(data, file, doc), file, "pdf"))
     return doc
 
 

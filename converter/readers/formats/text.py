@@ -16,14 +16,14 @@ from collections.abc import Iterator
 from ...encoding import DecodeError, decode
 from ..grid import Block, Document, FormatError
 from ._build import GridBuilder
-from ._common import new_document
+from ._common import guarded, new_document
 
 _SAMPLE_LINES = 20
 
 
 def read(data: bytes, file: str) -> Document:
     doc = new_document(data, file, "text")
-    doc.blocks.extend(iter_blocks(data, file, doc))
+    doc.blocks.extend(guarded(iter_blocks(data, file, doc), file, "text"))
     return doc
 
 

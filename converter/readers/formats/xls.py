@@ -14,13 +14,13 @@ from collections.abc import Iterator
 
 from ..grid import Block, Document, FormatError, Grid
 from ._build import GridBuilder
-from ._common import clip, column_letters, new_document
+from ._common import clip, column_letters, guarded, new_document
 from ._numfmt import ZH_CN_BUILTINS, format_value
 
 
 def read(data: bytes, file: str) -> Document:
     doc = new_document(data, file, "xls")
-    doc.blocks.extend(iter_blocks(data, file, doc))
+    doc.blocks.extend(guarded(iter_blocks(data, file, doc), file, "xls"))
     return doc
 
 

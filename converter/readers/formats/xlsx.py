@@ -26,7 +26,7 @@ from collections.abc import Iterator
 
 from ..grid import Block, Document, FormatError, Grid
 from ._build import GridBuilder
-from ._common import clip, column_letters, new_document
+from ._common import clip, column_letters, guarded, new_document
 from ._numfmt import ZH_CN_BUILTINS, format_value
 
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?\"")
@@ -37,7 +37,7 @@ _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 def read(data: bytes, file: str) -> Document:
     """Every worksheet as a grid."""
     doc = new_document(data, file, "xlsx")
-    doc.blocks.extend(iter_blocks(data, file, doc))
+    doc.blocks.extend(guarded(iter_blocks(data, file, doc), file, "xlsx"))
     return doc
 
 
