@@ -138,6 +138,7 @@ def _read_source(path: Path, base: str, options: ReadOptions | None = None) -> D
     table = read_source(path, options)
     minter = Minter(base)
     owned = [NamedNode(minter.table(d.name, d.year)) for d in table.departments]
+    owned += [NamedNode(minter.self_evaluation(e.department, e.year)) for e in table.evaluations]
     return Document(path, table.sha256, path.stat().st_size, base, list(dict.fromkeys(owned)), table=table)
 
 
@@ -155,6 +156,7 @@ def _scan_source(path: Path, base: str, options: ReadOptions | None = None) -> D
             summary = Table(file=part.file, sha256=part.sha256, encoding=part.encoding)
         summary.problems.extend(part.all_problems())
         owned.extend(NamedNode(minter.table(d.name, d.year)) for d in part.departments)
+        owned.extend(NamedNode(minter.self_evaluation(e.department, e.year)) for e in part.evaluations)
     assert summary is not None  # iter_source yields at least one part or raises
     summary.problems.sort(key=lambda p: (p.line, p.code))
     return Document(
@@ -179,7 +181,8 @@ def _scan_rdf(path: Path, rdf_format: ox.RdfFormat, base: str, progress: bool | 
         reader = CountingReader(_HashingReader(raw, digest), bar)
         try:
             for quad in ox.parse(reader, format=rdf_format):
-                typed = quad.predicate == RDF.type and quad.object == PK.PerformanceGoalsTable
+                # a goals table's graph, or a self-evaluation report's (issue 19)
+                typed = quad.predicate == RDF.type and quad.object in (PK.PerformanceGoalsTable, PK.SelfEvaluationReport)
                 if isinstance(quad.graph_name, ox.DefaultGraph):
                     has_default = True
                     if typed and isinstance(quad.subject, NamedNode):

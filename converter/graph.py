@@ -110,6 +110,7 @@ class GraphBuilder:
             body = chain(self._department(table, department, graph, by_line), self._description(table, department, graph))
             yield graph, counted(graph, body)
             yield REFERENCE_GRAPH, self._references(department.year)
+        yield from self._evaluation_graphs(table)
 
     def _description(self, table: Table, department: Department, graph: NamedNode) -> Iterator[tuple]:
         """The DCAT/VoID/PROV description of the table (see :mod:`converter.dataset`)."""
@@ -341,10 +342,161 @@ class GraphBuilder:
                 yield a, PK.foundText, _string(problem.found)
 
 
+    # -- self-evaluations (项目支出绩效自评表) ------------------------------------
+
+    def _evaluation_graphs(self, table: Table) -> Iterator[tuple[NamedNode, Iterator[tuple]]]:
+        """One graph per department and year of self-evaluations (``…/self-evaluation/D/Y``)."""
+        groups: dict[str, list] = {}
+        for evaluation in table.evaluations:
+            groups.setdefault(self.minter.self_evaluation(evaluation.department, evaluation.year), []).append(evaluation)
+        for iri, evaluations in groups.items():
+            self._described.clear()
+            graph = NamedNode(iri)
+            yield graph, counted(graph, self._evaluation_report(table, graph, evaluations))
+
+    def _evaluation_report(self, table: Table, g: NamedNode, evaluations: list) -> Iterator[tuple]:
+        m = self.minter
+        first = evaluations[0]
+        year = Literal(str(first.year), datatype=XSD.gYear)
+        dept_org = NamedNode(m.organization(first.department))
+        source = NamedNode(m.source_file(table.sha256))
+        self._grid, self._paged = True, table.format == "pdf"
+        yield g, RDF.type, PK.SelfEvaluationReport
+        yield g, RDF.type, DCAT.Dataset
+        yield g, DCTERMS.title, _zh(f"{first.department}{first.year}年度项目支出绩效自评表")
+        yield g, DCTERMS.publisher, dept_org
+        yield g, PK.fiscalYear, year
+        yield g, PROV.wasDerivedFrom, source
+        yield source, RDF.type, PROV.Entity
+        yield source, DCTERMS.title, _string(table.file)
+        yield source, DCTERMS.identifier, _string(f"sha256:{table.sha256}")
+        if table.format in _MEDIA_TYPES:
+            yield source, DCTERMS["format"], NamedNode(_IANA + _MEDIA_TYPES[table.format])
+        yield from self._organization(g, first.department, dept_org, department=True, code=first.department_code)
+        for evaluation in evaluations:
+            yield from self._evaluation(g, evaluation, dept_org, year)
+
+    def _evaluation(self, g: NamedNode, evaluation, dept_org: NamedNode, year: Literal) -> Iterator[tuple]:
+        m = self.minter
+        e = NamedNode(m.evaluation(g.value, evaluation.unit, evaluation.name))
+        unit_org = NamedNode(m.organization(evaluation.unit))
+        yield from self._organization(g, evaluation.unit, unit_org, parent=None if unit_org == dept_org else dept_org)
+        yield e, RDF.type, PK.SelfEvaluation
+        yield e, RDFS.label, _zh(evaluation.name)
+        yield e, PK.projectName, _string(evaluation.name)
+        yield e, PK.inReport, g
+        yield e, PK.fiscalYear, year
+        yield e, PK.supervisingDepartment, dept_org
+        yield e, PK.implementingUnit, unit_org
+        yield e, PK.departmentSource, _string(evaluation.department_from)
+        yield e, PK.evaluatedProject, NamedNode(m.goals_project(evaluation.department, evaluation.year, evaluation.unit, evaluation.name))
+        yield e, DCTERMS.title, _zh(evaluation.title)
+        if evaluation.unit_of_amounts != AMOUNT_UNIT:
+            yield e, PK.printedAmountUnit, _string(evaluation.unit_of_amounts)
+        if evaluation.where:
+            yield e, PK.sourceLocation, _string(evaluation.where)
+        if self._paged and evaluation.page:
+            yield e, PK.sourcePage, _integer(evaluation.page)
+        if evaluation.expected_goal:
+            yield e, PK.expectedGoal, _string(evaluation.expected_goal)
+        if evaluation.achieved_goal:
+            yield e, PK.achievedGoal, _string(evaluation.achieved_goal)
+        for prop, printed, figure in ((PK.totalPointsAvailable, PK.printedTotalPointsAvailable, evaluation.total_points),
+                                      (PK.totalPointsAwarded, PK.printedTotalPointsAwarded, evaluation.total_score)):
+            yield from _figure(e, prop, printed, figure)
+        yield from self._fields(e, evaluation.fields)
+        yield from self._anomalies(e, evaluation.problems)
+        for line in evaluation.budget:
+            b = NamedNode(f"{e.value}/budget/{line.key}")
+            if line.key == "total":
+                yield e, PK.totalExecution, b
+            else:
+                yield e, PK.sourceExecution, b
+                yield b, PK.budgetSource, FUND[line.key]
+            yield b, RDF.type, PK.BudgetExecution
+            yield b, RDFS.label, _zh(line.label)
+            if line.where:
+                yield b, PK.sourceLocation, _string(line.where)
+            for prop, printed, figure in (
+                (PK.initialBudget, PK.printedInitialBudget, line.initial),
+                (PK.adjustedBudget, PK.printedAdjustedBudget, line.adjusted),
+                (PK.executedAmount, PK.printedExecutedAmount, line.executed),
+                (PK.pointsAvailable, PK.printedPointsAvailable, line.points),
+                (PK.executionRate, PK.printedExecutionRate, line.rate),
+                (PK.pointsAwarded, PK.printedPointsAwarded, line.score),
+            ):
+                yield from _figure(b, prop, printed, figure)
+            if line.computed_rate is not None:
+                yield b, PK.computedExecutionRate, _decimal(line.computed_rate)
+        for result in evaluation.results:
+            yield from self._result(g, e, NamedNode(f"{e.value}/result/{result.sequence}"), result)
+
+    def _result(self, g: NamedNode, e: NamedNode, r: NamedNode, result) -> Iterator[tuple]:
+        from .verdicts import judge
+
+        yield e, PK.result, r
+        yield r, RDF.type, PK.IndicatorResult
+        yield r, PK.resultNumber, _integer(result.sequence)
+        yield r, RDFS.label, _zh(result.name)
+        yield r, PK.rowText, _string(result.source_text)
+        if result.where:
+            yield r, PK.sourceLocation, _string(result.where)
+        if result.name:
+            key = normalize_name(result.name)
+            definition = NamedNode(self.minter.indicator_definition(key))
+            yield r, PK.resultDefinition, definition
+            if (str(g), str(definition)) not in self._described:
+                self._described.add((str(g), str(definition)))
+                yield definition, RDF.type, PK.IndicatorDefinition
+                yield definition, SKOS.prefLabel, _zh(key)
+                yield definition, PK.normalizedName, _string(key)
+        for prop, text in ((PK.level1Text, result.level1_label), (PK.level2Text, result.level2_label), (PK.deviationReason, result.reason)):
+            if text:
+                yield r, prop, _string(text)
+        if result.level1_points is not None:
+            yield r, PK.level1Points, _decimal(Decimal(result.level1_points))
+        l1, l2 = result.level1_code, result.level2_code
+        if l2 in LEVEL2 and PARENT[l2] == l1:
+            yield r, PK.resultCategory, CAT[l2]
+        if l1 in LEVEL1:
+            yield r, PK.resultLevel1Category, CAT[l1]
+        yield from _figure(r, PK.pointsAvailable, PK.printedPointsAvailable, result.points)
+        yield from _figure(r, PK.pointsAwarded, PK.printedPointsAwarded, result.score)
+        yield from self._fields(r, result.fields)
+        if result.target is not None:
+            yield from self._target(r, PK.resultTarget, NamedNode(f"{r.value}/target"), result.target)
+        if result.actual is not None:
+            a = NamedNode(f"{r.value}/actual")
+            yield r, PK.actualValue, a
+            yield a, RDF.type, PK.ActualValue
+            for p, o in _target_pairs(result.actual):
+                if p != RDF.type:
+                    yield a, p, o
+        verdict = judge(result.target.value if result.target else None, result.actual.value if result.actual else None)
+        yield r, PK.verdict, _VERDICTS[verdict.verdict]
+        if verdict.basis:
+            yield r, PK.verdictBasis, _string(verdict.basis)
+        if verdict.gap is not None:
+            yield r, PK.gap, _decimal(verdict.gap)
+
+
 _GOALS = {
     "annual": PK.annualGoal, "period": PK.periodGoal, "mid-term": PK.midTermGoal, "overall": PK.overallGoal,
     "stated": PK.goal,
 }
+_VERDICTS = {"met": PK.TargetMet, "missed": PK.TargetMissed, "undetermined": PK.VerdictUndetermined}
+
+
+def _figure(node: NamedNode, prop: NamedNode, printed: NamedNode, figure) -> Iterator[tuple]:
+    """A printed figure of a self-evaluation: its value (when a number) and its text (when not empty)."""
+    if figure is None:
+        return
+    if figure.value is not None:
+        yield node, prop, _decimal(figure.value)
+    if figure.text:
+        yield node, printed, _string(figure.text)
+
+
 _IANA = "http://www.iana.org/assignments/media-types/"
 _MEDIA_TYPES = {
     "html": "text/html", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -78,6 +78,21 @@ class Minter:
     def project(self, unit: str, name: str) -> str:
         return self._unique(f"{unit}/project/{name_key(name)}")
 
+    def self_evaluation(self, department: str, year: int) -> str:
+        """The graph of a department's self-evaluations (项目支出绩效自评表) of one year."""
+        return f"{self.base}self-evaluation/{name_key(department)}/{year}"
+
+    def evaluation(self, graph: str, unit: str, name: str) -> str:
+        return self._unique(f"{graph}/unit/{name_key(unit)}/project/{name_key(name)}")
+
+    def goals_project(self, department: str, year: int, unit: str, name: str) -> str:
+        """The IRI the goals table of (department, year) gives the unit's project of that name (its first).
+
+        A self-evaluation names its project by this IRI (``pk:evaluatedProject``):
+        same department, unit, name after NFKC and white-space folding, year.
+        """
+        return f"{self.table(department, year)}/unit/{name_key(unit)}/project/{name_key(name)}"
+
     def minted(self, table: str) -> dict[str, int]:
         """The keys this minter used under one table's IRI, for :meth:`resume` in another process.
 

@@ -277,6 +277,8 @@ class Table:
     problems: list[Problem] = field(default_factory=list)
     encoding: str = "utf-8"  # as detected or given: "utf-8", "utf-8 with BOM", "gb18030", …
     format: str = "text"  # the container: "text", "html", "xlsx", "xls", "docx", "pdf", "csv"
+    #: Self-evaluations (项目支出绩效自评表) read from the file, in source order.
+    evaluations: list["Evaluation"] = field(default_factory=list)
 
     def all_problems(self) -> list[Problem]:
         """File-level problems and every project's problems, by line."""
@@ -285,4 +287,110 @@ class Table:
             for unit in dept.units:
                 for project in unit.projects:
                     found.extend(project.problems)
+        for evaluation in self.evaluations:
+            found.extend(evaluation.problems)
         return sorted(found, key=lambda p: (p.line, p.code))
+
+
+# -- self-evaluations (项目支出绩效自评表) -------------------------------------------
+
+#: The money rows of a self-evaluation, by slug, as the forms print them.
+BUDGET_LINES: dict[str, str] = {
+    "total": "年度资金总额",
+    "fiscal-appropriation": "其中:当年财政拨款",
+    "carried-over": "上年结转资金",
+    "other-funds": "其他资金",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One printed figure of a self-evaluation: its text as printed and, when it is a number, its value.
+
+    ``value`` is exact (:class:`~decimal.Decimal`): an amount in 万元 (a form
+    in 元 divided exactly), a rate in percent (``86.19%`` → 86.19), points as
+    printed. ``None`` when the cell is empty or not a number (``—``).
+    """
+
+    text: str
+    value: Decimal | None = None
+    where: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetFigures:
+    """One money row of a self-evaluation: 年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分.
+
+    ``key`` is ``"total"`` (年度资金总额) or a funding-source slug. Every cell
+    of the row is kept as a :class:`Figure`, empty ones included (text ``""``).
+    ``computed_rate`` is 全年执行数 / 全年预算数 × 100, exact to 6 places,
+    ``None`` when either is missing or the budget is zero.
+    """
+
+    key: str
+    label: str
+    initial: Figure
+    adjusted: Figure
+    executed: Figure
+    points: Figure
+    rate: Figure
+    score: Figure
+    computed_rate: Decimal | None = None
+    where: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One indicator of a self-evaluation: its target as printed, what was achieved, the points.
+
+    ``target`` and ``actual`` are parsed with the target grammar
+    (:func:`converter.targets.parse_target`); their texts are always kept.
+    ``level1_points`` are the points a category cell prints (``产出指标(50分)``).
+    """
+
+    sequence: int
+    name: str
+    level1_code: str | None
+    level1_label: str | None
+    level2_code: str | None
+    level2_label: str | None
+    target: Target | None
+    actual: Target | None
+    points: Figure
+    score: Figure
+    reason: str
+    source_text: str
+    level1_points: str | None = None
+    fields: tuple[Field, ...] = ()
+    where: str = ""
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """A 项目支出绩效自评表: one project's self-evaluation for one year.
+
+    ``department_from`` says where the 主管部门 came from: ``"form"`` (printed),
+    ``"option"`` (``--department``), ``"title"`` (the page title) or ``"unit"``
+    (the 实施单位, the form printing no 主管部门).
+    """
+
+    name: str
+    department: str
+    unit: str
+    year: int
+    title: str
+    department_code: str | None = None
+    department_from: str = "form"
+    unit_code: str | None = None
+    unit_of_amounts: str = AMOUNT_UNIT
+    budget: list[BudgetFigures] = field(default_factory=list)
+    expected_goal: str = ""
+    achieved_goal: str = ""
+    results: list[Result] = field(default_factory=list)
+    total_points: Figure | None = None
+    total_score: Figure | None = None
+    fields: tuple[Field, ...] = ()
+    problems: list[Problem] = field(default_factory=list)
+    line: int = 0
+    page: int = 0
+    where: str = ""

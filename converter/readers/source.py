@@ -22,6 +22,7 @@ from .grid import Document, FormatError, Grid
 LAYOUTS: dict[str, str] = {
     "guangzhou": "one row per project, seven columns, indicators packed in one cell (the Guangzhou table)",
     "form": "a form per project: label cells, money lines, an indicator grid (most governments)",
+    "self-evaluation": "a self-evaluation per project (项目支出绩效自评表): budget executed, indicators' actual values and points",
     "indicator-rows": "one row per indicator: 一级指标 | 二级指标 | 三级指标名称 | 计算符号 | 年度指标值 | 计量单位 (budget systems)",
 }
 #: File name endings taken as source documents (the content still decides how they are read).
@@ -130,6 +131,7 @@ def read_document_records(document: Document, options: ReadOptions | None = None
     """Records from a document already read into blocks, by its layout (given or found)."""
     from .layouts.form import FormError, read_forms
     from .layouts.indicator_rows import RowsError, find_header, read_indicator_rows
+    from .layouts.self_evaluation import EvaluationError, read_self_evaluations
 
     options = options or ReadOptions()
     layout = options.layout or _layout_of(document)
@@ -139,7 +141,11 @@ def read_document_records(document: Document, options: ReadOptions | None = None
             return read_indicator_rows(document, **kwargs)
         if layout == "guangzhou":
             return _guangzhou_grid(document, options)
+        if layout == "self-evaluation":
+            return read_self_evaluations(document, **kwargs)
         return read_forms(document, **kwargs)
+    except EvaluationError as err:
+        raise SourceError(err.file, err.where, err.message, "no-self-evaluation") from err
     except (FormError, RowsError) as err:
         raise SourceError(err.file, err.where, err.message, "no-form" if isinstance(err, FormError) else "no-indicator-rows") from err
     del find_header
@@ -148,8 +154,12 @@ def read_document_records(document: Document, options: ReadOptions | None = None
 def _layout_of(document: Document) -> str:
     from .layouts.indicator_rows import find_header
 
+    from .layouts.self_evaluation import is_self_evaluation
+
     if _guangzhou_header(document) is not None:
         return "guangzhou"
+    if is_self_evaluation(document):
+        return "self-evaluation"
     found = find_header(document)
     if found is not None:
         return "indicator-rows"

@@ -1,9 +1,11 @@
 """Write the self-evaluation fixtures (项目支出绩效自评表, layout (d) of shared/data/samples/README.md).
 
 Rebuilt, like tests/data/forms/, from excerpts of shared/data/samples/ with every cell text
-verbatim; the writers are those of tests/data/forms/make.py. The self-evaluation layout is a later
-issue: these files are here so its reader has real shapes to start from. Run from the repository
-root: ``.venv/bin/python tests/data/self-evaluations/make.py``.
+verbatim; the writers are those of tests/data/forms/make.py. Tangxi as .html and .xlsx, Putuo as a
+ruled PDF (as published) and as .html and .xlsx (the same grids), and a COMPOSED goals form +
+self-evaluation pair (not published: marked so in the files) for the linking and missed-targets
+tests of tests/test_self_evaluation.py. Run from the repository root:
+``.venv/bin/python tests/data/self-evaluations/make.py``.
 """
 
 from __future__ import annotations
@@ -122,6 +124,100 @@ PUTUO_FORM2 = putuo_form(
 )
 
 
+
+_forms_sheet = forms.xlsx_sheet
+
+
+def _sheet_with_text_cells(ws, rows: list[list]) -> None:
+    """The forms writer, with ``=100%`` kept as text (typed in Excel as '=100%), not a formula."""
+    _forms_sheet(ws, rows)
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+
+
+forms.xlsx_sheet = _sheet_with_text_cells  # xlsx_book looks it up when called
+
+
+def composed_page(title: str, table: str) -> str:
+    """An HTML page marked COMPOSED: written for the tests, not published by anyone."""
+    return "\n".join([
+        "<!DOCTYPE html>",
+        "<!-- Written by tests/data/self-evaluations/make.py: COMPOSED for the tests (not a published document);",
+        "     values changed from Putuo form 1 to give misses (see make.py). -->",
+        "<html>", f'<head><meta charset="utf-8"><title>{title}</title></head>', "<body>", table, "</body>", "</html>", "",
+    ])
+
+
+def money(fmt: str, text: str) -> Num:
+    return Num(float(text.replace(",", "")), fmt, text)
+
+
+Y0, DASH = Num(0, "0", "0"), "—"
+
+
+def putuo_grid(rows: list[list[str]], total: tuple[str, str]) -> list[list]:
+    (n1, *v1), (n2, *v2), (n3, *v3), (n4, *v4), (n5, *v5) = rows
+    return [
+        [("绩效指标", 7, 1), "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        [("产出指标", 3, 1), "数量指标", n1, *v1, ""],
+        ["质量指标", n2, *v2, ""],
+        ["时效指标", n3, *v3, ""],
+        ["效益指标", "社会效益指标", n4, *v4, ""],
+        ["满意度指标", "服务对象满意度指标", n5, *v5, ""],
+        [("总分", 1, 5), total[0], total[1], ""],
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# COMPOSED (not published): a goals form and a self-evaluation for the first Putuo project, for
+# the linking and missed-targets tests. The goals form states the evaluation's 年度指标值 as its
+# targets (in the form layout of tests/data/forms, money in 元) and lacks the 效益指标 row, so one
+# result has no target to link to. The evaluation is Putuo form 1 with three values changed to
+# misses and their points lowered: 合同结算条款完成率 83.5% (against =100%), 费用结算及时性 未及时,
+# 场馆开放满意度 83.5% (against >=90%); 总分 100 / 75.62 (10+12+10+30+5 = 67 for the indicators,
+# 8.62 for the money). Its 执行率 is printed 86.18% (215457.6 / 250000 = 86.18304%), where the
+# published form prints 86.19%.
+COMPOSED_NAME = "普陀体育中心与委托运营方结算费用"
+COMPOSED_ROWS = [
+    ["与委托运营方结算完成率", "=100%", "100%", "10", "10"],
+    ["合同结算条款完成率", "=100%", "83.5%", "20", "12"],
+    ["费用结算及时性", "及时", "未及时", "20", "10"],
+    ["与委托运营方合同完成率", "=100%", "100%", "30", "30"],
+    ["场馆开放满意度", ">=90%", "83.5%", "10", "5"],
+]
+COMPOSED_TOTAL = ("100", "75.62")
+COMPOSED_EVALUATION = [
+    [("财政项目支出绩效自评表", 1, 9)], [("(2022年度)", 1, 9)],
+    ["项目名称", (COMPOSED_NAME, 1, 8)],
+    ["主管部门", ("上海市普陀区体育局", 1, 3), "实施单位", ("上海市普陀区体育事业管理中心", 1, 4)],
+    [("项目资金\n(元)", 5, 1), ("", 1, 2), "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+    [("年度资金总额", 1, 2), money("0.00", "250000.00"), money("0.00", "250000.00"), money("#,##0.0", "215,457.6"),
+     Num(10, "0", "10"), Num(0.8618, "0.00%", "86.18%"), Num(8.62, "0.00", "8.62")],
+    [("其中:当年财政拨款", 1, 2), money("0.00", "250000.00"), money("0.00", "250000.00"), money("0.0", "215457.6"), DASH, "", ""],
+    [("上年结转资金", 1, 2), Y0, Y0, "", DASH, "", ""],
+    [("其他资金", 1, 2), Y0, Y0, "", DASH, "", ""],
+    [("年度总体目标", 2, 1), ("预期目标", 1, 4), ("实际完成情况", 1, 4)],
+    [("完成普陀体育中心与委托运营方费用结算。", 1, 4), ("已完成普陀体育中心与委托运营方费用结算。", 1, 4)],
+] + putuo_grid(COMPOSED_ROWS, COMPOSED_TOTAL)
+COMPOSED_GOALS = [
+    [("项目支出绩效目标表", 1, 5)], [("(2022年度)", 1, 5)],
+    ["项目名称", (COMPOSED_NAME, 1, 4)],
+    ["主管部门及代码", "上海市普陀区体育局", "实施单位", ("上海市普陀区体育事业管理中心", 1, 2)],
+    [("项目资金\n(元)", 3, 1), ("年度资金总额:", 1, 2), (money("0.00", "250000.00"), 1, 2)],
+    [("其中:财政拨款", 1, 2), (money("0.00", "250000.00"), 1, 2)],
+    [("其他资金", 1, 2), (Y0, 1, 2)],
+    ["年度\n目标", ("完成普陀体育中心与委托运营方费用结算。", 1, 4)],
+    [("绩效指标", 5, 1), "一级指标", "二级指标", "三级指标", "指标值"],
+    [("产出指标", 3, 1), "数量指标", "与委托运营方结算完成率", "=100%"],
+    ["质量指标", "合同结算条款完成率", "=100%"],
+    ["时效指标", "费用结算及时性", "及时"],
+    ["满意度指标", "服务对象满意度指标", "场馆开放满意度", ">=90%"],
+]
+
+
+
 def main() -> None:
     forms.HERE = HERE  # write() puts files beside this script
     forms.write("chizhou-guichi-tangxi-2022.html", forms.html_page(TANGXI, "项目支出绩效自评表 (2022年度)", [
@@ -129,6 +225,17 @@ def main() -> None:
     forms.write("chizhou-guichi-tangxi-2022.xlsx", forms.xlsx_book([("自评表", TANGXI_FORM)], TANGXI))
     forms.write("shanghai-putuo-tiyu-2022.pdf", forms.pdf_forms(
         PUTUO, [(PUTUO_TITLES, PUTUO_FORM1), (PUTUO_TITLES, PUTUO_FORM2)], [40, 44, 56, 96, 50, 50, 34, 34, 62]))
+    # The same two Putuo forms as a web page (titles as paragraphs, as the PDF prints them above
+    # each grid) and as a workbook (a sheet per form, the title rows in the sheet).
+    forms.write("shanghai-putuo-tiyu-2022.html", forms.html_page(PUTUO, "上海市普陀区体育事业管理中心2022年度项目自评价", [
+        *[forms.p(t) for t in PUTUO_TITLES], forms.html_table(PUTUO_FORM1),
+        *[forms.p(t) for t in PUTUO_TITLES], forms.html_table(PUTUO_FORM2), "<!-- [excerpt ends here] -->"]))
+    titled = [[(t, 1, 9)] for t in PUTUO_TITLES]
+    forms.write("shanghai-putuo-tiyu-2022.xlsx", forms.xlsx_book(
+        [("普陀体育中心结算费用", titled + PUTUO_FORM1), ("援滇对口支援", titled + PUTUO_FORM2)], PUTUO))
+    forms.write("composed-putuo-2022-self-evaluation.html", composed_page(
+        "财政项目支出绩效自评表(COMPOSED)", forms.html_table(COMPOSED_EVALUATION)))
+    forms.write("composed-putuo-2022-goals.html", composed_page("项目支出绩效目标表(COMPOSED)", forms.html_table(COMPOSED_GOALS)))
 
 
 if __name__ == "__main__":
