@@ -552,7 +552,8 @@ class _Minted:
         self._keys: dict[str, bytes] = {}
 
     def tables_of(self, part: Table) -> frozenset[str]:
-        return frozenset(self._minter.table(d.name, d.year) for d in part.departments)
+        return frozenset(self._minter.table(d.name, d.year) for d in part.departments) | frozenset(
+            self._minter.self_evaluation(e.department, e.year) for e in part.evaluations)
 
     def task(self, part: Table, fmt: str, provenance: Provenance, *, schemes: bool) -> Task:
         minted: dict[str, int] = {}

@@ -315,3 +315,28 @@ def test_evaluations_and_goals_without_each_other(backend):
         ("委托业务项目", "池州市贵池区棠溪镇人民政府", "2022"),
     ]
     assert _rows(backend, "goals-without-evaluation", "projectName") == []
+
+
+# -- shapes on the converted fixtures -------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["shacl-rust", "pyshacl"])
+def test_shapes_flag_the_published_rate_that_contradicts_its_figures(engine):
+    """By hand: Putuo form 1 prints 86.19% where 215457.6 / 250000 = 86.18304% (beyond ±0.005): one warning.
+
+    Everything else adds up: form 1's 总分 98.62 = 10 + 20 + 20 + 30 + 10 + 8.62 and 100 = 90 + 10;
+    the composed form's 75.62 = 10 + 12 + 10 + 30 + 5 + 8.62 and its 86.18% is within rounding.
+    """
+    from converter.validate import SHAPES_NS, validate
+
+    store = ox.Store()
+    store.extend(quads(Conversion([read_source(DATA / f) for f in ("putuo-2022.html", "composed-putuo-2022-self-evaluation.html")])))
+    report = validate(store, engine, ("evaluation.ttl",))
+    found = [(r.shape.removeprefix(SHAPES_NS), r.severity, r.focus.rsplit("/", 3)[-3:]) for r in report.results]
+    assert len(found) == 1
+    [(shape, severity, tail)] = found
+    assert (shape, severity) == ("ExecutionRateShape", "Warning")
+    assert tail[-2:] == ["budget", "total"]
+    form1 = next(iter(store.query(
+        "SELECT ?e WHERE { ?e <https://w3id.org/perfkg/ontology#totalPointsAwarded> 98.62 }", use_default_graph_as_union=True)))
+    assert report.results[0].focus == form1["e"].value + "/budget/total"

@@ -29,7 +29,7 @@ VALID = HERE / "valid" / "minimal.ttl"
 INVALID = sorted((HERE / "invalid").glob("*.ru"))
 BASE = "https://w3id.org/perfkg/id/"
 #: The shape files of this issue (shapes/dataset.ttl belongs to the dataset description and has its own tests).
-OURS = ("arithmetic.ttl", "core.ttl", "quality.ttl")
+OURS = ("arithmetic.ttl", "core.ttl", "quality.ttl", "evaluation.ttl")
 
 
 def _shapes() -> rdflib.Graph:
