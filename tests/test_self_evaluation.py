@@ -97,7 +97,7 @@ def test_tangxi_form_reads_every_cell(name):
     assert codes.count("category-only-row") == 1  # 经济效益指标 with nothing in its row
 
 
-@pytest.mark.parametrize("name", ["shanghai-putuo-tiyu-2022.html", "shanghai-putuo-tiyu-2022.xlsx"])
+@pytest.mark.parametrize("name", ["shanghai-putuo-tiyu-2022.html", "shanghai-putuo-tiyu-2022.xlsx", "shanghai-putuo-tiyu-2022.pdf"])
 def test_putuo_forms_read_in_yuan_converted_exactly(name):
     table = read_source(DATA / name)
     first, second = table.evaluations
@@ -330,7 +330,7 @@ def test_shapes_flag_the_published_rate_that_contradicts_its_figures(engine):
     from converter.validate import SHAPES_NS, validate
 
     store = ox.Store()
-    store.extend(quads(Conversion([read_source(DATA / f) for f in ("putuo-2022.html", "composed-putuo-2022-self-evaluation.html")])))
+    store.extend(quads(Conversion([read_source(DATA / f) for f in ("shanghai-putuo-tiyu-2022.html", "composed-putuo-2022-self-evaluation.html")])))
     report = validate(store, engine, ("evaluation.ttl",))
     found = [(r.shape.removeprefix(SHAPES_NS), r.severity, r.focus.rsplit("/", 3)[-3:]) for r in report.results]
     assert len(found) == 1

@@ -289,6 +289,8 @@ class _Reader:
     def figure(self, form: _Form, row: _Row, role: str, cell: Cell) -> Figure:
         """A figure cell: amounts in the form's unit (converted to 万元 exactly), rates in percent, points."""
         text = cell.text.strip()
+        if _FIGURE.fullmatch(compact := "".join(text.split())):
+            text = compact  # a PDF cell wraps "86.19%" over two lines: the figure is one word
         if not text or text in ("—", "-", "——", "/", "－"):
             return Figure(text, None, cell.where)
         if role in ("initial", "adjusted", "executed"):
@@ -317,9 +319,9 @@ class _Reader:
         for cell in row.distinct:
             kind = form.goal_columns.get(cell.col)
             if kind == "expected" and not form.expected:
-                form.expected, found = cell.text.strip(), True
+                form.expected, found = _line(cell.text), True
             elif kind == "achieved" and not form.achieved:
-                form.achieved, found = cell.text.strip(), True
+                form.achieved, found = _line(cell.text), True
         if found:
             form.goal_columns = {}
         return found
@@ -400,6 +402,9 @@ class _Reader:
         if score_cell is not None:
             form.total_score = self.figure(form, row, "score", score_cell)
         form.grid = {}
+
+
+_FIGURE = re.compile(r"[-+]?[\d,.]+[%％]?|[—－-]+")
 
 
 def _number(text: str) -> Decimal | None:
