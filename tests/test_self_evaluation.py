@@ -340,3 +340,30 @@ def test_shapes_flag_the_published_rate_that_contradicts_its_figures(engine):
     form1 = next(iter(store.query(
         "SELECT ?e WHERE { ?e <https://w3id.org/perfkg/ontology#totalPointsAwarded> 98.62 }", use_default_graph_as_union=True)))
     assert report.results[0].focus == form1["e"].value + "/budget/total"
+
+
+def test_build_on_the_published_pdf_and_the_composed_goals(tmp_path, capsys):
+    """perfkg build: the Putuo PDF (two evaluations) and the composed goals form (one project) load and are answered.
+
+    By hand: Putuo form 1 answers the composed goals' project (same 上海市普陀区体育局, 上海市普陀区体育事业管理中心,
+    name, 2022); its published values all meet their targets; one warning (its 86.19%).
+    """
+    import csv
+
+    from converter.cli import main
+
+    out, store = tmp_path / "out", tmp_path / "store"
+    code = main(["build", str(DATA / "shanghai-putuo-tiyu-2022.pdf"), str(DATA / "composed-putuo-2022-goals.html"),
+                 "--out", str(out), "--store", str(store), "--jobs", "1"])
+    assert code == 0, capsys.readouterr().out
+    assert "0 violation(s), 1 warning(s)" in capsys.readouterr().out
+
+    def answer(name):
+        with (out / "queries" / f"{name}.csv").open(encoding="utf-8", newline="") as stream:
+            return list(csv.DictReader(stream))
+
+    assert answer("missed-targets") == []
+    assert [(r["sequence"], r["match"]) for r in answer("result-targets")] == [
+        ("1", "name"), ("2", "name"), ("3", "name"), ("4", "none"), ("5", "name")]
+    assert [r["projectName"] for r in answer("evaluations-without-goals")] == ["援滇对口支援及结对帮扶经费"]
+    assert answer("goals-without-evaluation") == []
