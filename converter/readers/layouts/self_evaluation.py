@@ -153,7 +153,7 @@ class _Reader:
         target.append(Problem(self.file, row.ordinal, code, message, found, PROBLEM_CODES[code], where or row.where))
 
     def run(self) -> None:
-        for row in _rows(self.doc):
+        for row in _rows(self.doc.blocks):
             self.row(row)
 
     # -- rows --
