@@ -233,4 +233,4 @@ def test_the_public_api_reads_a_form():
     table = converter.read_source(FORMS / "liuan-jinan-2025.xlsx", converter.ReadOptions())
     assert [p.name for d in table.departments for u in d.units for p in u.projects] == [
         "2025金安国际网球公开赛(国际系列赛事)", "安徽省常规赛费用"]
-    assert set(converter.LAYOUTS) == {"guangzhou", "form", "indicator-rows"}
+    assert set(converter.LAYOUTS) == {"guangzhou", "form", "indicator-rows", "self-evaluation"}
