@@ -19,6 +19,7 @@ from . import render
 from .dataset import Distribution, Provenance
 from .graph import GraphBuilder
 from .iris import Minter
+from .limits import check_table
 from .output import atomic_output
 from .readers.source import ReadOptions, is_source, iter_source, read_source
 from .records import Problem, Table
@@ -88,6 +89,7 @@ def quads(conversion: Conversion, base: str = DEFAULT_BASE, distribution: Distri
     """
     builder = GraphBuilder(Minter(base), Provenance.current(distribution))
     for index, table in enumerate(conversion.tables):
+        check_table(table)
         yield from builder.quads(table, schemes=index == 0)
 
 
@@ -155,6 +157,7 @@ def _summarised_parts(
     for path in paths:
         index = -1
         for part in iter_source(path, options):
+            check_table(part)
             index = _summarise(conversion, index, part)
             yield part
 

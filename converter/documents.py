@@ -20,6 +20,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from .convert import Conversion, is_source_table, quads as table_quads, stream_quads
 from .graph import VOCABULARY_GRAPH, scheme_triples
 from .iris import Minter
+from .limits import check_table
 from .progress import CountingReader, Progress
 from .readers.source import ReadOptions, iter_source, read_source
 from .records import Table
@@ -136,6 +137,7 @@ def _prepare_one(
 def _read_source(path: Path, base: str, options: ReadOptions | None = None) -> Document:
     """A source table read whole, its records kept."""
     table = read_source(path, options)
+    check_table(table)
     minter = Minter(base)
     owned = [NamedNode(minter.table(d.name, d.year)) for d in table.departments]
     owned += [NamedNode(minter.self_evaluation(e.department, e.year)) for e in table.evaluations]
@@ -152,6 +154,7 @@ def _scan_source(path: Path, base: str, options: ReadOptions | None = None) -> D
     summary: Table | None = None
     owned: list[NamedNode] = []
     for part in iter_source(path, options):
+        check_table(part)  # refused before the store is touched
         if summary is None:
             summary = Table(file=part.file, sha256=part.sha256, encoding=part.encoding)
         summary.problems.extend(part.all_problems())

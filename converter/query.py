@@ -282,7 +282,15 @@ def _width(text: str) -> int:
 
 
 def _clean(text: str) -> str:
-    return text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    """One terminal line: line breaks and tabs as spaces; other controls (ESC and OSC sequences, bidi overrides) as visible codes."""
+    text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    return text if text.isprintable() else "".join(_visible(ch) for ch in text)
+
+
+def _visible(ch: str) -> str:
+    if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"):
+        return ch  # printable, or odd white space such as U+3000, which a terminal shows as space
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
 
 
 def write_table(result: Result) -> str:

@@ -207,6 +207,8 @@ class App:
             if status.startswith("401"):
                 headers.append(("WWW-Authenticate", 'Bearer realm="perfkg"'))
         headers = headers + self._cors(environ)
+        vary = [v for k, v in headers if k == "Vary"]
+        headers = [(k, v) for k, v in headers if k != "Vary"] + [("Vary", ", ".join(dict.fromkeys(vary)))]
         headers.append(("X-Content-Type-Options", "nosniff"))
         if environ["REQUEST_METHOD"] == "HEAD":
             body = b""
@@ -548,6 +550,10 @@ def _hold(path: Path, writable: bool) -> tuple[ox.Store, Callable[[], None]]:
             others = [mode for _, mode in servers_of(path)]
             if (writable and others) or "writable" in others:
                 raise ServerError(f"{path}: the store is in use by another process (another 'perfkg serve'); stop it first")
+            if is_store(path):
+                from .storecheck import compare
+
+                compare(path)  # a damaged store is refused in one line, not served
             marker = mark_served(path, writable)
             try:
                 if writable:

@@ -55,6 +55,7 @@ import pyoxigraph as ox
 import rdflib
 from pyoxigraph import NamedNode, Quad
 
+from . import storecheck
 from .dataset import REFERENCE_GRAPH
 from .graph import VOCABULARY_GRAPH
 from .progress import Progress
@@ -206,6 +207,8 @@ def load_documents(path: str | Path, documents: Sequence[Loadable], *, progress:
 
 
 def _load_locked(path: Path, documents: Sequence[Loadable], progress: bool | None) -> list[Loaded]:
+    if is_store(path):
+        storecheck.compare(path)  # a damaged store is refused before anything is copied from it
     with _locked(path, "swap.lock", fcntl.LOCK_EX):
         # Created if new; else opened read-write once, with readers held off, to
         # refuse a store another process holds open read-write (RocksDB's lock).
@@ -220,6 +223,7 @@ def _load_locked(path: Path, documents: Sequence[Loadable], progress: bool | Non
         loaded = [_load_one(work, doc, progress) for doc in documents]
         work.flush()
         work = None
+        storecheck.record(stage)  # what load and serve compare before they use the store
         ready = _sibling(path, "ready")
         os.rename(stage, ready)
         original = None  # closes it: the swap needs the folder closed (the store's lock stays held)
@@ -233,6 +237,9 @@ def _load_locked(path: Path, documents: Sequence[Loadable], progress: bool | Non
         shutil.rmtree(stage, ignore_errors=True)
         if path.exists():  # else the swap was cut between its renames: _recover finishes it
             shutil.rmtree(_sibling(path, "ready"), ignore_errors=True)
+        if isinstance(err, RuntimeError) and "Corruption" in str(err):  # RocksDB read a damaged block
+            raise storecheck.StoreDamaged(f"{path}: the store is damaged ({str(err).splitlines()[0]}); "
+                                          "run 'perfkg store check' [store-damaged]") from None  # fmt: skip
         raise
 
 
@@ -622,6 +629,18 @@ def drop_graph(store: ox.Store, name: str) -> int:
     _forget_loads(store, [graph])
     store.flush()
     return count
+
+
+def check(path: str | Path) -> storecheck.Checked:
+    """``perfkg store check``: every index read and every recorded file compared (:mod:`converter.storecheck`)."""
+    try:
+        reading = Reading(path)
+    except StoreError as err:
+        if "cannot open as an Oxigraph store" not in str(err):
+            raise
+        raise storecheck.StoreDamaged(f"{str(err).removesuffix(')')}); restore it from a backup, or load its sources into a new store [store-damaged]") from None
+    with reading as store:
+        return storecheck.verify(store, resolve(path))
 
 
 def drop(path: str | Path, name: str) -> int:

@@ -864,7 +864,11 @@ def as_graph(report: Report, fail_on: str = "violation") -> rdflib.Graph:
     g.bind("pk", PK_NS)
     root = rdflib.BNode("report")
     g.add((root, R_RDF.type, SH.ValidationReport))
-    g.add((root, SH.conforms, rdflib.Literal(report.conforms(fail_on))))
+    # SHACL 1.0 §3.6.1: sh:conforms is true only when there is no result at all, whatever its
+    # severity; perfkg's own verdict (--fail-on) is the exit code and a comment on the report.
+    g.add((root, SH.conforms, rdflib.Literal(not report.results)))
+    verdict = "passes" if report.conforms(fail_on) else "fails"
+    g.add((root, R_RDFS.comment, rdflib.Literal(f"perfkg: {verdict} at --fail-on {fail_on}", lang="en")))
     for index, r in enumerate(report.results, start=1):
         node = rdflib.BNode(f"r{index}")
         focus = _node(r.focus)

@@ -437,3 +437,67 @@ def test_the_readmes_three_command_flow_gives_a_guarded_server_that_still_answer
     finally:
         assert server.stop() == 0
     assert "http://example.org/injected" not in graphs(tmp_path / "perfkg-store")
+
+
+# -- the graph's own IRIs (--resolve) -------------------------------------------------------
+
+
+BASE = "https://w3id.org/perfkg/id/"
+
+
+@pytest.fixture
+def resolving(store) -> Iterator[Served]:
+    server = serve(store, "--resolve", BASE)
+    yield server
+    server.stop()
+
+
+def _table_iri(store: Path) -> str:
+    [table] = [g.value for g in ox.Store.read_only(str(store)).named_graphs() if "/table/" in g.value]
+    return table
+
+
+def _about(store: Path, iri: str) -> set[tuple]:
+    """What the store says of the IRI (any graph), as rdflib terms, read with pyoxigraph."""
+    found = set()
+    for q in ox.Store.read_only(str(store)).quads_for_pattern(ox.NamedNode(iri), None, None, None):
+        found.add(("s", q.predicate.value, q.object.value, getattr(q.object, "language", None)))
+    return found
+
+
+def _as_set(graph) -> set[tuple]:
+    import rdflib
+
+    return {("s", str(p), str(o), o.language if isinstance(o, rdflib.Literal) else None) for _, p, o in graph}
+
+
+@pytest.mark.parametrize(("accept", "parser"), [("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
+                                                ("application/n-triples", "nt")])  # fmt: skip
+def test_a_graph_iri_answers_rdf_by_content_negotiation(store, resolving, accept, parser):
+    import rdflib
+
+    iri = _table_iri(store)
+    status, answer, body = resolving.request("GET", "/" + iri[len(BASE):], Host=host(resolving), Accept=accept)
+    assert status == 200 and answer["content-type"].startswith(accept) and answer["vary"].startswith("Accept")
+    graph = rdflib.Graph().parse(data=body.decode("utf-8"), format=parser)
+    assert {str(s) for s in graph.subjects()} == {iri}
+    assert _as_set(graph) == _about(store, iri)
+
+
+def test_a_graph_iri_answers_a_page_for_a_browser(store, resolving):
+    iri = _table_iri(store)
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # what Chromium sends
+    status, answer, body = resolving.request("GET", "/" + iri[len(BASE):], Host=host(resolving), Accept=accept)
+    page = body.decode("utf-8")
+    assert status == 200 and answer["content-type"].startswith("text/html")
+    titles = [o for _, p, o, _ in _about(store, iri) if p == "http://purl.org/dc/terms/title"]
+    assert titles and f"<h1>{titles[0]}</h1>" in page
+    publisher = next(o for _, p, o, _ in _about(store, iri) if p == "http://purl.org/dc/terms/publisher")
+    assert f'href="/{publisher[len(BASE):]}"' in page  # links to the graph's own IRIs stay on this server
+    assert "36850" in page  # void:triples, a plain number
+
+
+def test_an_unknown_iri_and_a_server_without_resolve_answer_404(store, resolving, read_only):
+    assert resolving.request("GET", "/table/nothing/here", Host=host(resolving), Accept="text/turtle")[0] == 404
+    iri = _table_iri(store)
+    assert read_only.request("GET", "/" + iri[len(BASE):], Host=host(read_only), Accept="text/turtle")[0] == 404
