@@ -168,12 +168,12 @@ def _check(store: ox.Store, engine: str, names: tuple[str, ...], part: str = "al
     """
     if engine == "pyshacl":
         results = _run_pyshacl(data_ntriples(store), _shapes_part(names, part))
-    elif part == "all":
-        text = "\n".join(assets.read_text("shapes", n) for n in names).encode("utf-8")
-        results = _run_shacl_rust(data_ntriples(store, ontology=True), text, "turtle")
     else:
-        text = _shapes_part(names, part).serialize(format="nt", encoding="utf-8")
+        # The SHACL-SPARQL constraints run set-based in pyoxigraph (below);
+        # shacl-rust gets the other shapes: the same results, ≈ 5× cheaper.
+        text, checks = _without_sparql(names, part)
         results = _run_shacl_rust(data_ntriples(store, ontology=True), text, "nt")
+        results += _run_sparql(_triples_store(store), checks)
     return [_locate(store, r) for r in results]
 
 
@@ -275,6 +275,130 @@ def _message_templates(shape: str) -> tuple[tuple[tuple[str, ...], re.Pattern[st
         templates.append((parts, pattern, message.language))
     return tuple(templates)
 
+
+
+# -- SHACL-SPARQL constraints, set-based (issue 15) ------------------------------
+#
+# shacl-rust evaluates a SPARQL constraint once per focus node, with $this
+# pre-bound: on one table the 13 SPARQL constraints were 84 % of its time.
+# Each of them binds $this in a required triple pattern of every solution
+# (and groups by $this when it aggregates), so pre-binding $this to each focus
+# node gives the solutions of the whole query whose ?this is a focus node: one
+# query per constraint, its solutions kept when ?this is an instance of a
+# target class (or of a subclass in the ontology). A constraint this reading
+# might not fit (sub-selects, MINUS, SERVICE, VALUES, the $PATH / $value /
+# $currentShape / $shapesGraph variables, an aggregate not grouped by $this,
+# targets other than sh:targetClass) stays with the engine. Tests compare the
+# two ways on the bundled table and multi-table inputs (tests/test_validate.py).
+
+
+@dataclass(frozen=True)
+class _SparqlCheck:
+    """One SPARQL constraint of a node shape, as a query over the whole graph."""
+
+    shape: str
+    severity: str
+    query: str
+    templates: tuple[tuple[tuple[str, ...], tuple[str, ...], str | None], ...]  # (texts, variables, language)
+
+
+_UNFIT = re.compile(r"\b(MINUS|SERVICE|VALUES)\b|[$?](PATH|value|currentShape|shapesGraph)\b", re.I)
+_AGGREGATE = re.compile(r"\b(GROUP\s+BY|COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\b", re.I)
+_THIS_GROUP = re.compile(r"\bGROUP\s+BY\s+(?:[?$]\w+\s+)*?[?$]this\b", re.I)
+
+
+def _fits(select: str) -> bool:
+    if _UNFIT.search(select) or len(re.findall(r"\bSELECT\b", select, re.I)) != 1:
+        return False
+    return not _AGGREGATE.search(select) or bool(_THIS_GROUP.search(select))
+
+
+@lru_cache(maxsize=16)
+def _without_sparql(names: tuple[str, ...], part: str) -> tuple[bytes, tuple[_SparqlCheck, ...]]:
+    """The ``part``'s shapes for shacl-rust (N-Triples) without the constraints run here, and those constraints."""
+    full = _shapes_part(names, part)
+    graph = rdflib.Graph()
+    for triple in full:
+        graph.add(triple)
+    checks = []
+    targeted = {s for s in full.subjects(SH.targetClass, None)}
+    for shape, constraint in sorted(full.subject_objects(SH.sparql)):
+        select = full.value(constraint, SH.select)
+        other_targets = any(full.value(shape, t) is not None for t in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf))
+        if (
+            not isinstance(shape, rdflib.URIRef) or select is None or other_targets
+            or (shape, R_RDF.type, R_RDFS.Class) in full or full.value(shape, SH.path) is not None
+            or full.value(constraint, SH.deactivated) is not None or full.value(shape, SH.deactivated) is not None
+            or not _fits(str(select))
+        ):
+            continue
+        graph.remove((shape, SH.sparql, constraint))
+        if shape not in targeted:
+            continue  # switched off in this part
+        classes = sorted(_subclasses(str(c)) for c in full.objects(shape, SH.targetClass))
+        types = " ".join(sorted({f"<{c}>" for group in classes for c in group}))
+        prefixes = "".join(
+            f"PREFIX {full.value(d, SH.prefix)}: <{full.value(d, SH.namespace)}>\n"
+            for node in full.objects(constraint, SH.prefixes) for d in full.objects(node, SH.declare)
+        )
+        query = (
+            f"{prefixes}SELECT * WHERE {{\n{{ {select} }}\n"
+            f"FILTER EXISTS {{ ?this <{R_RDF.type}> ?perfkgTargetClass . VALUES ?perfkgTargetClass {{ {types} }} }}\n}}"
+        )
+        messages = list(full.objects(constraint, SH.message)) or list(full.objects(shape, SH.message))
+        templates = []
+        for message in sorted(messages, key=str):
+            pieces = re.split(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}", str(message))
+            templates.append((tuple(pieces[0::2]), tuple(pieces[1::2]), message.language))
+        severity = _local(full.value(shape, SH.severity) or SH.Violation)
+        checks.append(_SparqlCheck(str(shape), severity, query, tuple(templates)))
+    return graph.serialize(format="nt", encoding="utf-8"), tuple(checks)
+
+
+@lru_cache(maxsize=None)
+def _subclasses(cls: str) -> tuple[str, ...]:
+    """A class and its subclasses in the ontology (a target class reaches them)."""
+    return tuple(sorted({str(c) for c in ontology_graph().transitive_subjects(R_RDFS.subClassOf, rdflib.URIRef(cls))}))
+
+
+def _triples_store(store: ox.Store) -> ox.Store:
+    """The union of the store's graphs as one set of triples (what an engine reading N-Triples sees).
+
+    A query over the union of named graphs sees a triple once per graph that
+    holds it, and a SUM would count it twice: a store with named graphs is copied.
+    """
+    if next(iter(store.named_graphs()), None) is None:
+        return store
+    union = ox.Store()
+    union.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in store)
+    return union
+
+
+def _run_sparql(store: ox.Store, checks: Iterable[_SparqlCheck]) -> list[Result]:
+    results = []
+    for check in checks:
+        for row in store.query(check.query):
+            focus = row["this"]
+            if focus is None:
+                continue
+            messages = set()
+            for texts, variables, language in check.templates:
+                values = [_plain(row[v]) for v in variables] + [""]
+                messages.add(("".join(t + v for t, v in zip(texts, values)), language))
+            results.append(Result(
+                focus=_plain(focus), severity=check.severity, shape=check.shape,
+                component="SPARQLConstraintComponent", messages=tuple(sorted(messages)),
+            ))
+    return results
+
+
+def _plain(term: object) -> str:
+    """A term as a report writes it: a literal's text, an IRI, ``_:label``."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
 
 # -- naming focus nodes --------------------------------------------------------
 
