@@ -94,7 +94,8 @@ def build(
         say("the graph has violations: not loaded (see the validation report)")
         return report
 
-    loaded = store.load_documents(store_dir, documents)
+    # The N-Quads just written and validated are the documents' quads: loaded as they are, not converted again.
+    loaded = store.load_documents(store_dir, documents, rendered=out / "graph.nq")
     report.loaded_graphs = sum(len(item.document.owned) for item in loaded)
     say(f"loaded {report.loaded_graphs} table graph(s) into the store {store_dir}/")
 
