@@ -66,7 +66,7 @@ class Result:
 
 
 def measure(
-    command: list[str], timeout: float, log: Path
+    command: list[str], timeout: float, log: Path, cwd: Path | None = None
 ) -> tuple[float | None, float | None, int | None, str, float | None, float | None]:
     """Run a command under GNU time; return (wall s, peak MB, exit code, note, CPU s, process-tree peak MB).
 
@@ -81,7 +81,9 @@ def measure(
         out.write(("\n$ " + " ".join(command) + "\n").encode())
         out.flush()
         # Its own process group, so a timeout stops the measured program too, not only GNU time.
-        proc = subprocess.Popen([GNU_TIME, "-v", "-o", report_path, *command], stdout=out, stderr=out, start_new_session=True)
+        # cwd: ``python -m converter`` imports the checkout it runs in (the baseline's, for build-baseline)
+        proc = subprocess.Popen([GNU_TIME, "-v", "-o", report_path, *command], stdout=out, stderr=out, start_new_session=True,
+                                cwd=cwd)
         sampler = _TreeMemory(proc.pid)
         try:
             proc.wait(timeout=timeout)
@@ -207,6 +209,15 @@ def steps(scale: int, work: Path, args: argparse.Namespace, commands: set[str]) 
     if "load" in commands:
         plan.append(("load-txt", [*PERFKG, "load", "-q", str(src), "--store", str(work / f"store-txt-{scale}")],
                      "the source tables into a new on-disk store"))
+    if "build" in commands:  # issue 15: the main job, and the one-bulk-load floor its load is measured against
+        plan.append(("build", [*PERFKG, "build", str(src), "--out", str(work / f"build-{scale}"),
+                               "--store", str(work / f"build-store-{scale}")], "perfkg build: convert, validate, load, queries"))
+        if args.baseline:
+            plan.append(("build-baseline", [*PERFKG, "build", str(src), "--out", str(work / f"baseline-build-{scale}"),
+                                            "--store", str(work / f"baseline-build-store-{scale}")],
+                         f"perfkg build of {args.baseline.name}/ (the code before)"))
+        plan.append(("floor-load", [PYTHON, str(HERE / "floor.py"), str(nq), "--store", str(work / f"floor-store-{scale}")],
+                     "one pyoxigraph bulk_load of the N-Quads into a new on-disk store"))
     if "query" in commands and "load" in commands:
         for name in saved_queries():
             plan.append((f"query:{name}", [*PERFKG, "query", name, "--store", str(store), "--format", "csv",
@@ -246,13 +257,13 @@ def best_of(command: list[str], args: argparse.Namespace, name: str, work: Path)
 
     The load step writes a store, so each repeat starts from an empty one.
     """
-    runs = 1 if name in ("naive", "validate", "validate-tables", "validate-whole", "validate-txt") else args.repeat
+    runs = 1 if name in ("naive", "validate", "validate-tables", "validate-whole", "validate-txt", "build", "build-baseline") else args.repeat
     best = None
     for _ in range(runs):
-        if name in ("load", "load-txt"):
+        if name in ("load", "load-txt", "build", "build-baseline", "floor-load"):
             shutil.rmtree(command[command.index("--store") + 1], ignore_errors=True)
         timeout = args.query_timeout if name.startswith("query:") else args.timeout
-        found = measure(command, timeout, work / "run.log")
+        found = measure(command, timeout, work / "run.log", cwd=args.baseline if name == "build-baseline" else ROOT)
         if best is None or (found[0] or 1e9) < (best[0] or 1e9):
             best = found
     return best
@@ -305,6 +316,20 @@ def goals(results: list[Result]) -> str:
             if one and big:
                 lines.append(f"- {step} {scale}× / (1× × {scale}) = {big.seconds / one.seconds / scale:.2f} (wall), "
                              f"{big.cpu / one.cpu / scale:.2f} (CPU); peak {big.peak_mb:,.0f} MB")
+    for scale in scales:  # issue 15
+        build, before, nq = by.get((scale, "build")), by.get((scale, "build-baseline")), by.get((scale, "convert-nq"))
+        if build:
+            extra = f", {build.cpu / nq.cpu:.1f}× convert-nq (goal ≤ 5×)" if nq else ""
+            lines.append(f"- build {scale}×: {build.cpu:.1f} CPU s (goal at 100×: ≤ 100){extra}; "
+                         f"all processes {build.tree_mb or 0:,.0f} MB (goal ≤ 400)")
+        if build and before:
+            lines.append(f"- build {scale}×: before {before.cpu:.1f} → after {build.cpu:.1f} CPU s ({before.cpu / build.cpu:.1f}×)")
+        load, floor = by.get((scale, "load")), by.get((scale, "floor-load"))
+        if load and floor:
+            lines.append(f"- load {scale}× / one bulk load = {load.cpu / floor.cpu:.2f} (CPU; goal ≤ 1.5)")
+        check = by.get((scale, "validate"))
+        if check:
+            lines.append(f"- validate {scale}×: {check.cpu:.1f} CPU s (goal at 100×: ≤ 20)")
     return "\n".join(lines)
 
 
@@ -341,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--query-timeout", type=float, default=120, help="seconds before a saved query is stopped")
     parser.add_argument("--only", nargs="+", help="run only these steps (query runs every query:NAME)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    parser.add_argument("--baseline", type=Path, help="a checkout of the code before (git archive COMMIT): its build runs as build-baseline")
     args = parser.parse_args(argv)
     if not Path(GNU_TIME).exists():
         print(f"{GNU_TIME} missing: install GNU time (Debian: apt-get install time)", file=sys.stderr)

@@ -854,8 +854,13 @@ class _TableRun:
 
     @staticmethod
     def _store(*parts: Iterable[ox.Quad] | ox.Store) -> ox.Store:
+        """The parts' triples in one default graph: what the engines read, and a set (no triple counted twice)."""
         store = ox.Store()
-        store.bulk_extend(itertools.chain.from_iterable(parts))
+        default = ox.DefaultGraph()
+        store.bulk_extend(
+            q if q.graph_name == default else ox.Quad(q.subject, q.predicate, q.object)
+            for q in itertools.chain.from_iterable(parts)
+        )
         return store
 
 
