@@ -208,10 +208,12 @@ def load_documents(
         _recover(path)
         check_store_folder(path)
         _refuse_if_served(path)
-        return _load_locked(path, documents, progress)
+        return _load_locked(path, documents, progress, rendered)
 
 
-def _load_locked(path: Path, documents: Sequence[Loadable], progress: bool | None) -> list[Loaded]:
+def _load_locked(
+    path: Path, documents: Sequence[Loadable], progress: bool | None, rendered: Path | None = None
+) -> list[Loaded]:
     if is_store(path):
         storecheck.compare(path)  # a damaged store is refused before anything is copied from it
     with _locked(path, "swap.lock", fcntl.LOCK_EX):
