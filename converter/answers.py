@@ -15,7 +15,6 @@ asked only when an answer is empty.
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 from . import sheets
 from .catalog import SavedQuery
 from .query import WRITERS, Backend, Result
+from .text import fold
 
 #: Every answer format: the writers of :mod:`converter.query` and the spreadsheet ones.
 FORMATS = (*WRITERS, "excel-csv", "xlsx")
@@ -81,10 +81,6 @@ def render(saved: SavedQuery, result: Result, fmt: str, lang: str | None = None,
     return writer(result).encode("utf-8")
 
 
-def _fold(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
 @dataclass(frozen=True)
 class UnknownValue:
     """A parameter value the data does not hold, and the values it does."""
@@ -111,13 +107,13 @@ def unknown_values(backend: Backend, params: dict[str, str]) -> list[UnknownValu
             continue
         what, text = VALUES[name]
         known = sorted({row[0].value for row in backend.select(text).rows if row[0] is not None})
-        folded = {_fold(k): k for k in known}
-        if _fold(value) in folded:
+        folded = {fold(k): k for k in known}
+        if fold(value) in folded:
             continue
         if len(known) <= LIST_ALL:
-            near = sorted(known, key=lambda k: (-difflib.SequenceMatcher(None, _fold(value), _fold(k)).ratio(), k))
+            near = sorted(known, key=lambda k: (-difflib.SequenceMatcher(None, fold(value), fold(k)).ratio(), k))
         else:
-            close = difflib.get_close_matches(_fold(value), list(folded), n=5, cutoff=0.3)
+            close = difflib.get_close_matches(fold(value), list(folded), n=5, cutoff=0.3)
             near = [folded[c] for c in close] or known[:5]
         found.append(UnknownValue(name, value, what, tuple(near), len(known)))
     return found

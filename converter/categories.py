@@ -13,8 +13,9 @@ test keeps the two equal), so a real form never falls outside the scheme.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from .text import fold as _text_fold
 
 #: Level-1 codes and labels. 1–3 are the Guangzhou export's numbers; 4 (成本指标
 #: as level 1, 财预〔2021〕101号) follows their pattern; input/process/effect
@@ -50,14 +51,14 @@ _POINTS = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$")
 
 def fold(name: str) -> str:
     """A printed category name as a lookup key: NFKC, no white space, no points, no ``指标`` suffix."""
-    folded = "".join(unicodedata.normalize("NFKC", name).split())
+    folded = _text_fold(name)
     folded = _POINTS.sub("", folded)
     return folded[:-2] if folded.endswith("指标") and len(folded) > 2 else folded
 
 
 def points(name: str) -> str | None:
     """The points printed after a category name (``产出指标(50分)`` → ``50``), if any."""
-    match = _POINTS.search("".join(unicodedata.normalize("NFKC", name).split()))
+    match = _POINTS.search(_text_fold(name))
     return match[1] if match else None
 
 

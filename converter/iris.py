@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
+from .text import fold
 from .vocab import DEFAULT_BASE
 
 _BASE_OK = re.compile(r"^[a-z][a-z0-9+.-]*://[!#$&-;=?-\[\]_a-z~]+[/#]$", re.I)
@@ -36,8 +36,7 @@ def check_base(base: str) -> str:
 
 def name_key(name: str) -> str:
     """A stable 16-hex-digit key for a name: NFKC, white space removed, SHA-256."""
-    folded = "".join(unicodedata.normalize("NFKC", name).split())
-    return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(fold(name).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass

@@ -38,6 +38,7 @@ from xml.sax.saxutils import escape
 
 from .catalog import Column, SavedQuery
 from .query import Result, Term
+from .text import column_letters
 
 LANGS = ("zh", "en")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -186,19 +187,9 @@ _STYLES = f"""{_HEAD}<styleSheet xmlns="{_MAIN}">
 """
 
 
-def _letters(column: int) -> str:
-    """The letters of a 0-based column: A … Z, AA …"""
-    letters = ""
-    column += 1
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _ref(column: int, row: int) -> str:
     """``A1``-style reference of a 0-based column and 1-based row."""
-    return f"{_letters(column)}{row}"
+    return f"{column_letters(column)}{row}"
 
 
 def _text(value: str) -> str:
@@ -335,7 +326,7 @@ def _filter_names(sheets: list[_Sheet]) -> str:
     """The hidden names Excel keeps for each sheet's filter range."""
     names = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-        f"{escape(_quoted(s.name))}!$A$1:${_letters(len(s.header) - 1)}${len(s.rows) + 1}</definedName>"
+        f"{escape(_quoted(s.name))}!$A$1:${column_letters(len(s.header) - 1)}${len(s.rows) + 1}</definedName>"
         for i, s in enumerate(sheets)
         if s.rows
     )

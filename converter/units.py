@@ -8,12 +8,12 @@ join with anyone else's ``unit:PERCENT``.
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 
 import pyoxigraph as ox
 
 from . import assets
+from .text import fold
 
 _QUERY = """
 PREFIX qudt: <http://qudt.org/schema/qudt/>
@@ -26,10 +26,6 @@ SELECT ?unit ?symbol ?match WHERE {
 """
 
 
-def _fold(symbol: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", symbol).split())
-
-
 @lru_cache(maxsize=1)
 def unit_table() -> dict[str, str]:
     """Folded symbol → unit IRI (QUDT where matched, else the pk-unit concept)."""
@@ -38,7 +34,7 @@ def unit_table() -> dict[str, str]:
     table: dict[str, str] = {}
     for row in store.query(_QUERY):
         iri = (row["match"] or row["unit"]).value
-        table[_fold(row["symbol"].value)] = iri
+        table[fold(row["symbol"].value)] = iri
     return table
 
 
@@ -46,4 +42,4 @@ def unit_iri(symbol: str | None) -> str | None:
     """The IRI for a unit as written, or None when the vocabulary does not know it."""
     if not symbol:
         return None
-    return unit_table().get(_fold(symbol))
+    return unit_table().get(fold(symbol))

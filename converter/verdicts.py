@@ -31,11 +31,11 @@ Decisions:
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from .targets import TargetValue
+from .text import fold
 
 MET, MISSED, UNDETERMINED = "met", "missed", "undetermined"
 
@@ -59,27 +59,23 @@ def _decimal(text: str | None) -> Decimal | None:
         return None
 
 
-def _fold(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
 def judge(target: TargetValue | None, actual: TargetValue | None) -> Verdict:
     """The verdict of one result: its actual value against its target."""
     if actual is None:
         return Verdict(UNDETERMINED)
-    if target is not None and _fold(actual.text) == _fold(target.text):
+    if target is not None and fold(actual.text) == fold(target.text):
         return Verdict(MET, Decimal(0) if actual.kind == "quantity" else None, "same-text")
     if actual.kind == "quantity" and actual.comparator is None and target is not None:
         return _numbers(target, actual)
     if actual.kind == "qualitative":
-        if target is not None and any(word in _fold(target.text) for word in _NEGATIONS + ("无", "零")):
+        if target is not None and any(word in fold(target.text) for word in _NEGATIONS + ("无", "零")):
             return Verdict(UNDETERMINED)  # "无安全事故" against "未发生事故": a negation meets a negation
         return _words(actual.text)
     return Verdict(UNDETERMINED)
 
 
 def _words(text: str) -> Verdict:
-    folded = _fold(text)
+    folded = fold(text)
     if any(word in folded for word in _NEGATIONS):
         return Verdict(MISSED, None, "words")
     if any(word in folded for word in _ACHIEVED):

@@ -17,16 +17,6 @@ def new_document(data: bytes, file: str, fmt: str) -> Document:
     return Document(file=file, sha256=hashlib.sha256(data).hexdigest(), format=fmt)
 
 
-def column_letters(col: int) -> str:
-    """0-based column index → spreadsheet letters (0 → A, 26 → AA)."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def clip(text: str, size: int = 60) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 

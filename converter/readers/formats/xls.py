@@ -12,9 +12,10 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
+from ...text import column_letters
 from ..grid import Block, Document, FormatError, Grid
 from ._build import GridBuilder
-from ._common import clip, column_letters, guarded, new_document
+from ._common import clip, guarded, new_document
 from ._numfmt import ZH_CN_BUILTINS, format_value
 
 

@@ -24,9 +24,10 @@ import re
 import zipfile
 from collections.abc import Iterator
 
+from ...text import column_letters
 from ..grid import Block, Document, FormatError, Grid
 from ._build import GridBuilder
-from ._common import clip, column_letters, guarded, new_document
+from ._common import clip, guarded, new_document
 from ._numfmt import ZH_CN_BUILTINS, format_value
 
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?\"")

@@ -31,7 +31,7 @@ note on the table: nothing is dropped silently.
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ...categories import LEVEL1, classify
@@ -40,8 +40,8 @@ from ...money import AmountError, parse_amount, unit_of_label
 from ...records import (
     AMOUNT_UNIT, Amounts, Department, Field, Goal, Indicator, Problem, Project, Table, Target, Unit,
 )
-from collections.abc import Iterable, Iterator
 
+from ...text import fold
 from ..grid import Block, Cell, Document, Grid, Text
 
 #: Every problem code of this reader, with its severity (``docs/errors.md``).
@@ -159,8 +159,7 @@ _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 
 def _key(text: str) -> str:
     """A label as a lookup key: NFKC, no white space, no ``其中``/colons/hints at the ends."""
-    folded = "".join(unicodedata.normalize("NFKC", text).split())
-    folded = _HINT.sub("", folded).replace("*", "")
+    folded = _HINT.sub("", fold(text)).replace("*", "")
     folded = re.sub(r"^(?:[一二三四五六七八九十]+、)", "", folded)
     folded = folded.removeprefix("其中").lstrip(":：")
     return folded.rstrip(":：")
@@ -195,7 +194,6 @@ def _rows(blocks: Iterable[Block]) -> Iterator[_Row]:
     """The rows of the blocks in reading order, one block at a time (a workbook of 1,000 forms is never held whole)."""
     ordinal = 0
     for block in blocks:
-        rows: list[_Row] = []
         if isinstance(block, Text):
             if block.text.strip():
                 ordinal += 1
@@ -877,7 +875,7 @@ def _record(reader: _Reader, table: Table, form: _Form, departments: dict[tuple[
         problems.append(Problem(file, form.first, "form-department-missing",
                                 "form names no 主管部门; its 实施单位 is taken as the department (give --department to name it)",
                                 name, "warning", form.where))
-    key = ("".join(unicodedata.normalize("NFKC", name).split()), year)
+    key = (fold(name), year)
     department = departments.get(key)
     if department is None:
         department = Department(name=name, year=year, title=form.title or f"{name}{year}年项目支出绩效目标表",

@@ -18,11 +18,11 @@ fields.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from ...categories import classify
 from ...indicators import target_of
 from ...records import Amounts, Department, Field, Indicator, Problem, Project, Table, Target, Unit
+from ...text import fold
 from ..grid import Cell, Document, Grid, Text
 
 PROBLEM_CODES: dict[str, str] = {
@@ -58,8 +58,9 @@ class RowsError(ValueError):
         self.file, self.line, self.where, self.message = file, 0, where, message
 
 
-def _fold(text: str) -> str:
-    folded = "".join(unicodedata.normalize("NFKC", text).split()).lstrip("*")
+def _header_key(text: str) -> str:
+    """A header cell as a lookup key: folded, no ``*`` (required-field mark), no trailing ``(…)`` hint."""
+    folded = fold(text).lstrip("*")
     return re.sub(r"[(（].*?[)）]$", "", folded)
 
 
@@ -67,7 +68,7 @@ def header_of(row: list[Cell]) -> dict[str, int] | None:
     """The role → column map of a header row, or None when the row is no indicator-sheet header."""
     roles: dict[str, int] = {}
     for cell in row:
-        role = COLUMNS.get(_fold(cell.text))
+        role = COLUMNS.get(_header_key(cell.text))
         if role is not None and role not in roles:
             roles[role] = cell.col
     if not _REQUIRED <= roles.keys() or not any(r.startswith("target:") for r in roles):
@@ -145,7 +146,7 @@ def read_indicator_rows(doc: Document, *, department: str | None = None, year: i
                                           "indicator row without its project, department or year; skipped, its text kept here",
                                           " | ".join(c.text for c in row if c.text), "error", where))
             continue
-        key = ("".join(unicodedata.normalize("NFKC", dept).split()), the_row_year)
+        key = (fold(dept), the_row_year)
         department_record = departments.get(key)
         if department_record is None:
             department_record = Department(name=dept, year=the_row_year, title=f"{dept}{the_row_year}年项目支出绩效指标",
@@ -219,7 +220,7 @@ def _headings(doc: Document, grid: Grid, start: int) -> dict[str, str]:
     texts += [b.text for b in doc.blocks if isinstance(b, Text)]
     for text in texts:
         match = re.match(r"^\s*([^:：]{2,12})\s*[:：]\s*(.+?)\s*$", text)
-        if match and (role := COLUMNS.get(_fold(match[1]))) in ("project", "department", "unit", "year"):
+        if match and (role := COLUMNS.get(_header_key(match[1]))) in ("project", "department", "unit", "year"):
             found.setdefault(role, match[2])
         elif (year := re.search(r"((?:19|20)\d{2})\s*年", text)) and "year" not in found:
             found["year"] = year[1]

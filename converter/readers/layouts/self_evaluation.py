@@ -43,6 +43,7 @@ from ...money import AmountError, parse_amount, unit_of_label
 from ...records import (
     AMOUNT_UNIT, BudgetFigures, Evaluation, Field, Figure, Problem, Result, Table,
 )
+from ...text import fold
 from ..grid import Cell, Document
 from .form import _coded, _key, _line, _money_line, _Row, _rows
 
@@ -102,13 +103,9 @@ def is_self_evaluation(doc: Document) -> bool:
     """Whether a document's title (a text block or a cell) says 绩效自评 (or 项目自评价)."""
     for block in doc.blocks[:200]:
         texts = [block.text] if not hasattr(block, "rows") else [c.text for row in block.rows[:40] for c in row]
-        if any(len(t) <= 80 and _TITLE.search(_fold(t)) for t in texts):
+        if any(len(t) <= 80 and _TITLE.search(fold(t)) for t in texts):
             return True
     return False
-
-
-def _fold(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 @dataclass
@@ -192,14 +189,14 @@ class _Reader:
         """A title (``项目支出绩效自评表 (2022年度)``) or the year under it, or the page's title before any form."""
         if len(cells) != 1:
             return False
-        text, key = cells[0].text, keys[0]
-        if (match := _YEAR_LINE.match(_fold(text))) is not None:
+        text = cells[0].text
+        if (match := _YEAR_LINE.match(fold(text))) is not None:
             if self.pending is not None:
                 self.pending = (self.pending[0], self.pending[1] or int(match[1]), self.pending[2])
             elif self.form is not None and self.form.year is None:
                 self.form.year = int(match[1])
             return True
-        folded = _fold(text)
+        folded = fold(text)
         if len(folded) > 80 or not _TITLE.search(folded):
             if self.form is None and self.pending is None and not self.forms:
                 if row.grid is None:
@@ -438,7 +435,7 @@ def read_self_evaluations(doc: Document, *, department: str | None = None, year:
         raise EvaluationError(doc.file, reader.outside[0].where if reader.outside else "1",
                               "no self-evaluation form found: expected a title '…绩效自评表' and label cells such as 项目名称, "
                               "主管部门, 年初预算数 | 全年预算数 | 全年执行数 and an indicator grid … | 实际完成值 | 分值 | 得分")
-    publisher = _TITLE_PUBLISHER.match(_fold(reader.page_title))
+    publisher = _TITLE_PUBLISHER.match(fold(reader.page_title))
     for form in forms:
         problems = form.problems
         if not form.name:
