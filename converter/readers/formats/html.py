@@ -31,7 +31,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from ...encoding import DecodeError, decode
-from ..grid import Block, Document, FormatError, Grid, Text
+from ..grid import Block, Document, FormatError, Text
 from ._build import GridBuilder
 from ._common import ASCII_SPACE, guarded, new_document
 

@@ -31,7 +31,7 @@ note on the table: nothing is dropped silently.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ...categories import LEVEL1, classify
@@ -42,7 +42,8 @@ from ...records import (
 )
 
 from ...text import fold
-from ..grid import Block, Cell, Document, Grid, Text
+from .labels import FormHead, Row, coded, label_key, money_line, one_line, rows
+from ..grid import Block, Cell, Document, Grid
 
 #: Every problem code of this reader, with its severity (``docs/errors.md``).
 PROBLEM_CODES: dict[str, str] = {
@@ -110,24 +111,6 @@ FIELD_LABELS: frozenset[str] = frozenset([
     "主管部门审核意见", "项目实施内容", "项目预算成本构成",
 ])
 
-#: Money lines: folded label (without 当年/本年/年度) → "total" or a funding-source slug.
-MONEY_LINES: dict[str, str] = {
-    **dict.fromkeys(["资金总额", "总额", "项目资金总额", "资金总计", "合计金额"], "total"),
-    **dict.fromkeys(["财政拨款", "财政资金", "财政拨款资金", "财政性资金"], "fiscal-appropriation"),
-    "财政专户拨款": "special-account-appropriation",
-    **dict.fromkeys(["其他资金", "其他", "社会资金"], "other-funds"),
-    **dict.fromkeys(["上级资金", "上级财政资金", "上级补助资金", "上级专项资金"], "superior-funds"),
-    **dict.fromkeys(["上年结转资金", "上年结转"], "carried-over"),
-    **dict.fromkeys(["上年结余收入", "上年结余"], "prior-year-surplus"),
-    **dict.fromkeys(["自有资金", "单位自有资金"], "own-funds"),
-    "事业收入": "business-income",
-    **dict.fromkeys(["一般公共预算拨款", "一般公共预算", "一般公共预算安排"], "general-public-budget"),
-    **dict.fromkeys(["政府性基金预算拨款", "政府性基金"], "government-fund-budget"),
-    "国有资本经营预算拨款": "state-capital-budget",
-    "纳入财政专户管理的收入": "special-account-income",
-    "未纳入财政专户管理的收入": "non-special-account-income",
-}
-_ANNUAL_PREFIX = ("当年", "本年", "年度")
 
 #: Grid header cells (folded, group suffix removed) → column role.
 GRID_COLUMNS: dict[str, str] = {
@@ -148,63 +131,10 @@ _TITLE = re.compile(r"绩效目标(?:申报)?表")
 _SELF_EVALUATION = re.compile(r"绩效自评")
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _YEAR_LINE = re.compile(r"^[(（]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?$")
-_HINT = re.compile(r"[(（](?:\d+字(?:以)?内|盖章|如\d+|必填|选填)[)）]")
 _UNIT_HINT = re.compile(r"[(（](?:万元|元|亿元)[)）]")
-_CODE = re.compile(r"^\s*[\[［【]\s*(?P<code>[0-9A-Za-z]+)\s*[\]］】]\s*(?P<name>.+)$|^\s*(?P<code2>\d{3,})\s*[-－—]\s*(?P<name2>.+)$")
 _INDICATOR_NUMBER = re.compile(r"^指标\s*\d+\s*[:：]\s*")
 _GROUP = re.compile(r"[(（](长期|年度|实施期|当年)[)）]$")
 _SECTION = re.compile(r"^(长期|年度|实施期|中期)绩效指标$|^项目年度绩效目标衡量指标$")
-_CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
-
-
-def _key(text: str) -> str:
-    """A label as a lookup key: NFKC, no white space, no ``其中``/colons/hints at the ends."""
-    folded = _HINT.sub("", fold(text)).replace("*", "")
-    folded = re.sub(r"^(?:[一二三四五六七八九十]+、)", "", folded)
-    folded = folded.removeprefix("其中").lstrip(":：")
-    return folded.rstrip(":：")
-
-
-def _line(text: str) -> str:
-    """A one-line value from a cell: a line break the layout put inside a word is not text.
-
-    A PDF cell wraps ``项目主管部\\n门``; a break between Chinese characters is
-    dropped, one between Latin words becomes a space.
-    """
-    text = re.sub(rf"(?<=[{_CJK}])\s*\n\s*(?=[{_CJK}])", "", text.strip())
-    return re.sub(r"\s*\n\s*", " ", text)
-
-
-# -- the walk over a document --------------------------------------------------
-
-
-@dataclass
-class _Row:
-    """One row of a grid (or one text block) in reading order."""
-
-    ordinal: int  # 1-based over the document: the "line" problems are sorted by
-    cells: list[Cell]  # the grid row, merges expanded (text blocks: one cell)
-    distinct: list[Cell]  # each source cell once per row (no copies from colspans)
-    grid: Grid | None
-    where: str
-    page: int
-
-
-def _rows(blocks: Iterable[Block]) -> Iterator[_Row]:
-    """The rows of the blocks in reading order, one block at a time (a workbook of 1,000 forms is never held whole)."""
-    ordinal = 0
-    for block in blocks:
-        if isinstance(block, Text):
-            if block.text.strip():
-                ordinal += 1
-                cell = Cell(block.text, 0, 0, block.where)
-                yield _Row(ordinal, [cell], [cell], None, block.where, block.page or 0)
-            continue
-        for cells in block.rows:
-            distinct = [c for c in cells if c.text.strip() and (c.origin is None or c.origin[1] == c.col)]
-            if distinct:
-                ordinal += 1
-                yield _Row(ordinal, cells, distinct, block, distinct[0].where, block.page or 0)
 
 
 @dataclass
@@ -229,16 +159,8 @@ class _Grid:
 
 
 @dataclass
-class _Form:
-    first: int
-    title: str = ""
-    year: int | None = None
-    name: str = ""
-    name_where: str = ""
-    department: str = ""
-    department_code: str | None = None
+class _Form(FormHead):
     department_where: str = ""
-    unit: str = ""
     unit_where: str = ""
     period: str = ""
     period_parts: list[str] = field(default_factory=list)
@@ -250,13 +172,11 @@ class _Form:
     problems: list[Problem] = field(default_factory=list)
     grid: _Grid | None = None
     last_grid: _Grid | None = None
-    column_heads: dict[int, tuple[str, str]] | None = None
-    columns_of: dict[int, int] | None = None  # transposed indicators: column → index in indicators  # column → (role, label) of a row of column labels
+    column_heads: dict[int, tuple[str, str]] | None = None  # column → (role, label) of a row of column labels
+    columns_of: dict[int, int] | None = None  # transposed indicators: column → index in indicators
     section: str = ""  # "period"/"annual" from a 长期绩效指标/年度绩效指标 row
     grids_seen: int = 0
     last: int = 0
-    page: int = 0
-    where: str = ""
 
 
 class _Reader:
@@ -274,12 +194,12 @@ class _Reader:
     # -- rows --
 
     def run(self, blocks: Iterable[Block]) -> None:
-        for row in _rows(blocks):
+        for row in rows(blocks):
             self.row(row)
         self.close()
 
-    def row(self, row: _Row) -> None:
-        texts = [_key(c.text) for c in row.distinct]
+    def row(self, row: Row) -> None:
+        texts = [label_key(c.text) for c in row.distinct]
         if len(row.distinct) == 1 and self.title(row, row.distinct[0].text, texts[0]):
             return
         form = self.form
@@ -307,7 +227,7 @@ class _Reader:
             return
         self.labels(row, texts)
 
-    def transposed(self, form: _Form, row: _Row, texts: list[str]) -> bool:
+    def transposed(self, form: _Form, row: Row, texts: list[str]) -> bool:
         """Indicators as columns (广东 2021): a 三级指标 row of names, then 年度目标值 / 实施周期目标值 rows.
 
         No category is printed for them, so none is given; a value under a
@@ -320,7 +240,7 @@ class _Reader:
         if role == "name" and len(row.distinct) >= 2:
             form.columns_of = {}
             for cell in row.distinct[1:]:
-                indicator = Indicator(sequence=0, name=_line(cell.text), level1_code=None, level1_label=None,
+                indicator = Indicator(sequence=0, name=one_line(cell.text), level1_code=None, level1_label=None,
                                       level2_code=None, level2_label=None, period_target=None, annual_target=None,
                                       source_text=cell.text.strip(), where=cell.where)
                 form.indicators.append(_renumber(indicator, len(form.indicators) + 1))
@@ -339,11 +259,11 @@ class _Reader:
                              "a target under a column with no indicator name; kept as a field", cell.text.strip())
                 continue
             from dataclasses import replace
-            form.indicators[index] = replace(form.indicators[index], **{kind: target_of(_line(cell.text))})
+            form.indicators[index] = replace(form.indicators[index], **{kind: target_of(one_line(cell.text))})
         form.last = row.ordinal
         return True
 
-    def resumes_grid(self, row: _Row, texts: list[str]) -> bool:
+    def resumes_grid(self, row: Row, texts: list[str]) -> bool:
         """A grid cut by a page break goes on in the next table (a PDF's next page) with the same columns."""
         form = self.form
         assert form is not None
@@ -354,7 +274,7 @@ class _Reader:
             return False
         return not any(self.role(t, form) for t in texts) and not any(t.startswith("注") for t in texts)
 
-    def title(self, row: _Row, text: str, folded: str) -> bool:
+    def title(self, row: Row, text: str, folded: str) -> bool:
         """A title row (``…项目支出绩效目标申报表``) or the year under it (``(2025年度)``).
 
         A page may print two titles, the page's and the form's
@@ -378,20 +298,20 @@ class _Reader:
         if self.form is not None and self.form.name:
             self.close_form()  # the next form's title
         if self.pending_title is None:
-            self.pending_title = (_line(text), year, row.ordinal)
+            self.pending_title = (one_line(text), year, row.ordinal)
         else:
             text0, year0, first = self.pending_title
             if not text0 or (year and not year0):
-                self.pending_title = (_line(text), year or year0, first)
+                self.pending_title = (one_line(text), year or year0, first)
         return True
 
-    def current(self, row: _Row) -> _Form:
+    def current(self, row: Row) -> _Form:
         if self.form is None:
             self.start(row)
         assert self.form is not None
         return self.form
 
-    def start(self, row: _Row) -> None:
+    def start(self, row: Row) -> None:
         self.close_form()
         form = _Form(first=row.ordinal, page=row.page, where=row.where)
         if self.pending_title is not None:
@@ -402,13 +322,13 @@ class _Reader:
         self.form = form
         self.forms.append(form)
 
-    def outside_text(self, row: _Row) -> None:
+    def outside_text(self, row: Row) -> None:
         text = " | ".join(c.text.strip() for c in row.distinct)
         self.problem(self.outside, row.ordinal, row.where, "text-outside-forms", "text outside any form; kept as a note on the table", text)
 
     # -- label/value pairs --
 
-    def labels(self, row: _Row, texts: list[str]) -> None:
+    def labels(self, row: Row, texts: list[str]) -> None:
         """Label/value pairs: a label cell takes the next cell of its row when that is no label."""
         form = self.current(row)
         form.last = row.ordinal
@@ -423,7 +343,7 @@ class _Reader:
             role = self.role(key, form)
             if role is None and (split := _split_label(cell.text)) is not None:
                 label, value = split
-                self.assign(form, self.role(_key(label), form) or "field", label, value, cell.where)
+                self.assign(form, self.role(label_key(label), form) or "field", label, value, cell.where)
                 i += 1
                 continue
             nxt = pairs[i + 1] if i + 1 < len(pairs) else None
@@ -439,7 +359,7 @@ class _Reader:
             self.assign(form, role, cell.text, value.text if value else "", value.where if value else cell.where)
             i += 2 if value is not None else 1
 
-    def column_labels(self, form: _Form, row: _Row, pairs: list[tuple[Cell, str]]) -> bool:
+    def column_labels(self, form: _Form, row: Row, pairs: list[tuple[Cell, str]]) -> bool:
         """Labels that head columns, their values in the row below (广东 2021: 省级业务主管部门 | 资金类型 | 实施周期).
 
         A row of labels only (two or more, no free text) waits for the next row
@@ -475,7 +395,7 @@ class _Reader:
         stripped = _UNIT_HINT.sub("", key)
         if stripped in LABELS and LABELS[stripped] == "money":
             return "money"
-        if _money_line(key) is not None:
+        if money_line(key) is not None:
             return "money-line"
         if _MONEY_YEAR.fullmatch(key):
             return "money-year"  # 广东 2021: "2021年金额" over the year's money
@@ -487,11 +407,11 @@ class _Reader:
         text = value.strip()
         if role == "name":
             if not form.name:
-                form.name, form.name_where = _line(text), value_where
+                form.name, form.name_where = one_line(text), value_where
             else:
                 form.fields.append(Field(label.strip(), text, value_where))
         elif role == "department":
-            code, name = _coded(text)
+            code, name = coded(text)
             if name:
                 form.department, form.department_where = name, value_where
                 form.department_code = form.department_code or code
@@ -500,7 +420,7 @@ class _Reader:
                 form.department_code = text
             form.fields.append(Field(label.strip(), text, value_where))
         elif role == "unit":
-            code, name = _coded(text)
+            code, name = coded(text)
             if name and not form.unit:
                 form.unit, form.unit_where = name, value_where
                 if code:
@@ -508,10 +428,10 @@ class _Reader:
             elif text:
                 form.fields.append(Field(label.strip(), text, value_where))
         elif role == "period":
-            form.period = form.period or _line(text)
+            form.period = form.period or one_line(text)
         elif role in ("period-start", "period-end"):
-            if text and LABELS.get(_key(text)) not in ("period-start", "period-end"):
-                form.period_parts.append(_line(text))
+            if text and LABELS.get(label_key(text)) not in ("period-start", "period-end"):
+                form.period_parts.append(one_line(text))
         elif role.startswith("goal:"):
             if text:
                 form.goals.append(Goal(role[5:], text, value_where))
@@ -519,25 +439,25 @@ class _Reader:
             unit = unit_of_label(label)
             if unit:
                 form.money_unit = unit
-            if text and _money_line(_key(text)) is None:
+            if text and money_line(label_key(text)) is None:
                 form.fields.append(Field(label.strip(), text, value_where))
         elif role == "money-year":
             if form.year is None:
-                form.year = int(_MONEY_YEAR.fullmatch(_key(label))[1])  # type: ignore[index]
+                form.year = int(_MONEY_YEAR.fullmatch(label_key(label))[1])  # type: ignore[index]
             if (glued := _glued_money(text)) is not None:
                 key, annual, line_label, amount = glued
                 form.money.append(_Money(key, True, line_label, amount, value_where))
             elif text:
                 form.fields.append(Field(label.strip(), text, value_where))
         elif role == "money-line":
-            key, annual = _money_line(_key(label)) or ("", False)
+            key, annual = money_line(label_key(label)) or ("", False)
             form.money.append(_Money(key, annual, label.strip(), text, value_where))
         else:
             form.fields.append(Field(label.strip(), text, value_where))
 
     # -- the indicator grid --
 
-    def grid_header(self, row: _Row) -> _Grid | None:
+    def grid_header(self, row: Row) -> _Grid | None:
         if row.grid is None:
             return None
         groups: dict[str, dict[str, int]] = {}
@@ -546,13 +466,13 @@ class _Reader:
         form = self.form
         section = form.section if form is not None else ""
         for cell in row.cells:  # 宁乡 2021: "长期绩效指标"/"年度绩效指标" merged down the left of each grid
-            if (match := _SECTION.match(_key(cell.text))) is not None and match[1]:
+            if (match := _SECTION.match(label_key(cell.text))) is not None and match[1]:
                 section = "period" if match[1] in ("长期", "实施期", "中期") else "annual"
         found: set[str] = set()
         for cell in row.cells:
             if not cell.text.strip() or (cell.origin is not None and cell.origin != (cell.row, cell.col) and cell.origin[0] != cell.row):
                 continue
-            key = _key(cell.text)
+            key = label_key(cell.text)
             group_match = _GROUP.search(key)
             group = {"长期": "period", "实施期": "period", "年度": "annual", "当年": "annual"}[group_match[1]] if group_match else ""
             base = _GROUP.sub("", key)
@@ -588,7 +508,7 @@ class _Reader:
                              "read one level down", " | ".join(c.text.strip() for c in row.distinct))
         return grid
 
-    def grid_continues(self, row: _Row, texts: list[str]) -> bool:
+    def grid_continues(self, row: Row, texts: list[str]) -> bool:
         """Whether a row is more of the current indicator grid (not a label, a title or a note)."""
         form = self.form
         assert form is not None and form.grid is not None
@@ -605,7 +525,7 @@ class _Reader:
             return False
         return True
 
-    def indicator_row(self, row: _Row) -> None:
+    def indicator_row(self, row: Row) -> None:
         form = self.form
         assert form is not None and form.grid is not None
         grid = form.grid
@@ -616,7 +536,7 @@ class _Reader:
             if col is None:
                 return ""
             cell = by_col.get(col)
-            value = _line(cell.text) if cell is not None else ""
+            value = one_line(cell.text) if cell is not None else ""
             if fill:
                 if value:
                     grid.previous[col] = value
@@ -655,11 +575,11 @@ class _Reader:
                 indicator = _with_fields(indicator, extras)
             self.add_indicator(form, indicator)
 
-    def indicator(self, form: _Form, row: _Row, level1: str, level2: str, name: str, targets: dict[str, str],
+    def indicator(self, form: _Form, row: Row, level1: str, level2: str, name: str, targets: dict[str, str],
                   group: dict[str, int], by_col: dict[int, Cell]) -> Indicator:
         def cell_text(role: str) -> str:
             col = group.get(role)
-            return _line(by_col[col].text) if col is not None and col in by_col else ""
+            return one_line(by_col[col].text) if col is not None and col in by_col else ""
 
         classified = classify(level1, level2)
         where = row.where
@@ -722,8 +642,8 @@ def _split_label(text: str) -> tuple[str, str] | None:
     match = re.match(r"^\s*([^:：]{2,20}?)\s*[:：]\s*(\S.*)$", text, re.S)
     if match is None:
         return None
-    key = _key(match[1])
-    if key in LABELS or _money_line(key) is not None:
+    key = label_key(match[1])
+    if key in LABELS or money_line(key) is not None:
         return match[1], match[2].strip()
     return None
 
@@ -734,35 +654,13 @@ _GLUED = re.compile(r"^(?P<label>[^\d０-９:：]+?)[:：]?\s*(?P<amount>[\d０-
 
 def _glued_money(text: str) -> tuple[str, bool, str, str] | None:
     """``一般公共预算安排77300万元``: a money line's label and its amount in one cell."""
-    match = _GLUED.match(_line(text))
+    match = _GLUED.match(one_line(text))
     if match is None:
         return None
-    line = _money_line(_key(match["label"]))
+    line = money_line(label_key(match["label"]))
     if line is None:
         return None
     return line[0], line[1], match["label"].strip(), match["amount"].strip()
-
-
-def _money_line(key: str) -> tuple[str, bool] | None:
-    annual = key.startswith(_ANNUAL_PREFIX)
-    base = key
-    for prefix in _ANNUAL_PREFIX:
-        if base.startswith(prefix):
-            base = base[len(prefix):]
-            break
-    base = base.rstrip(":：")
-    if base in MONEY_LINES:
-        return MONEY_LINES[base], annual
-    return None
-
-
-def _coded(text: str) -> tuple[str | None, str]:
-    """``[042]六安市金安区体育局`` → (``042``, name); ``219-池州市贵池区棠溪镇人民政府`` → (``219``, name)."""
-    text = _line(text)
-    match = _CODE.match(text)
-    if match is None:
-        return None, text
-    return (match["code"] or match["code2"]), (match["name"] or match["name2"]).strip()
 
 
 _COMPARATOR_START = re.compile(r"^\s*(?:[≥≤<>=＝＜＞]|大于|小于|不低于|不高于|不少于|不超过|不大于|不小于)")

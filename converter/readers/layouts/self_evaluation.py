@@ -45,7 +45,7 @@ from ...records import (
 )
 from ...text import fold
 from ..grid import Cell, Document
-from .form import _coded, _key, _line, _money_line, _Row, _rows
+from .labels import FormHead, Row, coded, label_key, money_line, one_line, rows
 
 #: Every problem code of this reader, with its severity (``docs/errors.md``).
 PROBLEM_CODES: dict[str, str] = {
@@ -64,7 +64,7 @@ _TITLE = re.compile(r"绩效自评(?:表|价)|项目自评(?:表|价)")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _YEAR_LINE = re.compile(r"^[(（]?((?:19|20)\d{2})年度?[)）]?$")
 
-#: Labels of the head of the form (folded with :func:`.form._key`).
+#: Labels of the head of the form (folded with :func:`.labels.label_key`).
 HEAD_LABELS: dict[str, str] = {
     **dict.fromkeys(["项目名称"], "name"),
     **dict.fromkeys(["主管部门", "主管部门及代码", "主管部门及编码", "预算部门"], "department"),
@@ -109,15 +109,7 @@ def is_self_evaluation(doc: Document) -> bool:
 
 
 @dataclass
-class _Form:
-    first: int
-    title: str = ""
-    year: int | None = None
-    name: str = ""
-    name_where: str = ""
-    department: str = ""
-    department_code: str | None = None
-    unit: str = ""
+class _Form(FormHead):
     unit_code: str | None = None
     money_unit: str = AMOUNT_UNIT
     money_columns: dict[int, str] = field(default_factory=dict)
@@ -132,8 +124,6 @@ class _Form:
     total_score: Figure | None = None
     fields: list[Field] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    page: int = 0
-    where: str = ""
 
 
 class _Reader:
@@ -146,18 +136,18 @@ class _Reader:
         self.page_title = ""  # text before the first form naming the publisher
         self.outside: list[Problem] = []
 
-    def problem(self, target: list[Problem], row: _Row, code: str, message: str, found: str = "", where: str = "") -> None:
+    def problem(self, target: list[Problem], row: Row, code: str, message: str, found: str = "", where: str = "") -> None:
         target.append(Problem(self.file, row.ordinal, code, message, found, PROBLEM_CODES[code], where or row.where))
 
     def run(self) -> None:
-        for row in _rows(self.doc.blocks):
+        for row in rows(self.doc.blocks):
             self.row(row)
 
     # -- rows --
 
-    def row(self, row: _Row) -> None:
+    def row(self, row: Row) -> None:
         cells = row.distinct
-        keys = [_key(c.text) for c in cells]
+        keys = [label_key(c.text) for c in cells]
         if self.title(row, cells, keys):
             return
         roles = [HEAD_LABELS.get(k) for k in keys]
@@ -185,7 +175,7 @@ class _Reader:
             return
         form.fields.extend(Field("", c.text.strip(), c.where) for c in cells)
 
-    def title(self, row: _Row, cells: list[Cell], keys: list[str]) -> bool:
+    def title(self, row: Row, cells: list[Cell], keys: list[str]) -> bool:
         """A title (``项目支出绩效自评表 (2022年度)``) or the year under it, or the page's title before any form."""
         if len(cells) != 1:
             return False
@@ -200,19 +190,19 @@ class _Reader:
         if len(folded) > 80 or not _TITLE.search(folded):
             if self.form is None and self.pending is None and not self.forms:
                 if row.grid is None:
-                    self.page_title = self.page_title or _line(text)
+                    self.page_title = self.page_title or one_line(text)
                     self.problem(self.outside, row, "text-outside-forms", "text outside any form; kept as a note on the table", text.strip())
                     return True
             return False
         year = _YEAR.search(folded)
         if self.form is not None and self.form.name:
             self.form = None  # the next form's title ends this one
-        self.pending = (_line(text), int(year[1]) if year else None, row.ordinal)
+        self.pending = (one_line(text), int(year[1]) if year else None, row.ordinal)
         if self.forms == [] and not self.page_title:
-            self.page_title = _line(text)
+            self.page_title = one_line(text)
         return True
 
-    def current(self, row: _Row) -> _Form:
+    def current(self, row: Row) -> _Form:
         if self.form is None:
             form = _Form(first=row.ordinal, page=row.page, where=row.where)
             if self.pending is not None:
@@ -222,7 +212,7 @@ class _Reader:
             self.forms.append(form)
         return self.form
 
-    def head(self, form: _Form, row: _Row, cells: list[Cell], keys: list[str]) -> None:
+    def head(self, form: _Form, row: Row, cells: list[Cell], keys: list[str]) -> None:
         """项目名称 | … ; 主管部门 | … | 实施单位 | …: a label takes the next cell unless that is a label too."""
         i = 0
         while i < len(cells):
@@ -232,21 +222,21 @@ class _Reader:
                 i += 1
                 continue
             value = cells[i + 1] if i + 1 < len(cells) and HEAD_LABELS.get(keys[i + 1]) is None else None
-            text = _line(value.text) if value is not None else ""
+            text = one_line(value.text) if value is not None else ""
             if role == "name" and not form.name:
                 form.name, form.name_where = text, value.where if value else cells[i].where
             elif role == "department":
-                form.department_code, form.department = _coded(text) if text else (None, "")
+                form.department_code, form.department = coded(text) if text else (None, "")
             elif role == "unit":
-                form.unit_code, form.unit = _coded(text) if text else (None, "")
+                form.unit_code, form.unit = coded(text) if text else (None, "")
             if text:
                 form.fields.append(Field(cells[i].text.strip(), value.text.strip() if value else "", value.where if value else ""))
             i += 2 if value is not None else 1
 
     # -- money --
 
-    def money_header(self, form: _Form, row: _Row) -> bool:
-        columns = {c.col: MONEY_COLUMNS[_key(c.text)] for c in row.distinct if _key(c.text) in MONEY_COLUMNS}
+    def money_header(self, form: _Form, row: Row) -> bool:
+        columns = {c.col: MONEY_COLUMNS[label_key(c.text)] for c in row.distinct if label_key(c.text) in MONEY_COLUMNS}
         if not {"initial", "adjusted", "executed"} <= set(columns.values()):
             return False
         form.money_columns = columns
@@ -256,12 +246,12 @@ class _Reader:
                 form.money_unit = unit
         return True
 
-    def money_row(self, form: _Form, row: _Row) -> bool:
+    def money_row(self, form: _Form, row: Row) -> bool:
         label_cell = None
         for cell in row.distinct:
             if cell.col in form.money_columns:
                 continue
-            found = _money_line(_key(cell.text))
+            found = money_line(label_key(cell.text))
             if found is not None:
                 label_cell, key = cell, found[0]
                 break
@@ -280,10 +270,10 @@ class _Reader:
         computed = None
         if figures["adjusted"].value and figures["executed"].value is not None:
             computed = (figures["executed"].value * 100 / figures["adjusted"].value).normalize()
-        form.budget.append(BudgetFigures(key, _line(label_cell.text), computed_rate=computed, where=label_cell.where, **figures))
+        form.budget.append(BudgetFigures(key, one_line(label_cell.text), computed_rate=computed, where=label_cell.where, **figures))
         return True
 
-    def figure(self, form: _Form, row: _Row, role: str, cell: Cell) -> Figure:
+    def figure(self, form: _Form, row: Row, role: str, cell: Cell) -> Figure:
         """A figure cell: amounts in the form's unit (converted to 万元 exactly), rates in percent, points."""
         text = cell.text.strip()
         if _FIGURE.fullmatch(compact := "".join(text.split())):
@@ -304,33 +294,33 @@ class _Reader:
 
     # -- goals --
 
-    def goal_header(self, form: _Form, row: _Row, keys: list[str]) -> bool:
+    def goal_header(self, form: _Form, row: Row, keys: list[str]) -> bool:
         columns = {c.col: _GOAL_COLUMNS[k] for c, k in zip(row.distinct, keys) if k in _GOAL_COLUMNS}
         if "expected" not in columns.values() or form.grid:
             return False
         form.goal_columns = columns
         return True
 
-    def goal_row(self, form: _Form, row: _Row) -> bool:
+    def goal_row(self, form: _Form, row: Row) -> bool:
         found = False
         for cell in row.distinct:
             kind = form.goal_columns.get(cell.col)
             if kind == "expected" and not form.expected:
-                form.expected, found = _line(cell.text), True
+                form.expected, found = one_line(cell.text), True
             elif kind == "achieved" and not form.achieved:
-                form.achieved, found = _line(cell.text), True
+                form.achieved, found = one_line(cell.text), True
         if found:
             form.goal_columns = {}
         return found
 
     # -- the indicator grid --
 
-    def grid_header(self, form: _Form, row: _Row) -> bool:
+    def grid_header(self, form: _Form, row: Row) -> bool:
         if row.grid is None:
             return False
         columns: dict[str, int] = {}
         for cell in row.distinct:
-            role = GRID_COLUMNS.get(_key(cell.text))
+            role = GRID_COLUMNS.get(label_key(cell.text))
             if role is not None:
                 columns.setdefault(role, cell.col)
         if not {"name", "actual"} <= set(columns) or not {"level1", "level2"} & set(columns):
@@ -339,13 +329,13 @@ class _Reader:
         form.money_columns, form.goal_columns = {}, {}
         return True
 
-    def result_row(self, form: _Form, row: _Row) -> None:
+    def result_row(self, form: _Form, row: Row) -> None:
         by_col = {c.col: c for c in row.cells}
 
         def text(role: str, fill: bool = False) -> str:
             col = form.grid.get(role)
             cell = by_col.get(col) if col is not None else None
-            value = _line(cell.text) if cell is not None else ""
+            value = one_line(cell.text) if cell is not None else ""
             if fill:
                 if value:
                     form.previous[role] = value
@@ -359,7 +349,7 @@ class _Reader:
         shown = " | ".join(c.text.strip() for c in row.distinct)
         used = set(form.grid.values())
         extras = tuple(Field("", c.text.strip(), c.where) for c in row.distinct if c.col not in used and c.text.strip()
-                       and not _key(c.text).startswith("绩效指标"))
+                       and not label_key(c.text).startswith("绩效指标"))
         if not name and not target_text and not actual_text:
             self.problem(form.problems, row, "category-only-row", "grid row names a category but no indicator; not a result", shown)
             form.fields.extend(extras)
@@ -384,7 +374,7 @@ class _Reader:
             fields=extras, where=row.where,
         ))
 
-    def total_row(self, form: _Form, row: _Row, cells: list[Cell], keys: list[str]) -> None:
+    def total_row(self, form: _Form, row: Row, cells: list[Cell], keys: list[str]) -> None:
         by_col = {c.col: c for c in row.cells}
         points_col, score_col = form.grid.get("points"), form.grid.get("score")
         numbers = [c for c, k in zip(cells, keys) if k != "总分" and _number(c.text.strip()) is not None]
