@@ -26,6 +26,7 @@ import importlib.util
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,10 +75,13 @@ def measure(path: Path, workdir: Path) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/perfkg-forms"))
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="where the generated inputs go (default: a new temporary folder)")
     parser.add_argument("--forms", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--pages", type=int, nargs="+", default=[20, 200])
     args = parser.parse_args()
+    if args.workdir is None:
+        args.workdir = Path(tempfile.mkdtemp(prefix="perfkg-forms-"))
     args.workdir.mkdir(parents=True, exist_ok=True)
     cases = {"text: the bundled table (258 projects)": BUNDLED, **generate(args.workdir, args.forms, args.pages)}
     print("| case | size | CPU s | CPU ms per form | peak MB |")

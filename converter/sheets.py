@@ -21,7 +21,11 @@ decimals.
   separator: any locale parses it as a number). ``perfkg query --format csv``
   stays the W3C SPARQL 1.1 CSV results format, without BOM (a program's
   ``csv`` module would take the BOM as part of the first header), with
-  variable names as headers.
+  variable names as headers. A text cell that starts with ``=``, ``+``, ``-``,
+  ``@``, a tab or a carriage return is written with a leading ``'``: Excel
+  would run it as a formula (``=HYPERLINK(…)`` from a document is CSV
+  injection, OWASP's advice), or show ``#NAME?`` for ``-无``; numbers are
+  never prefixed, so ``-5.00`` stays a number.
 """
 
 from __future__ import annotations
@@ -160,8 +164,23 @@ def excel_csv(answer: Answer, lang: str = "zh") -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(headers(answer.query, answer.result, lang))
     for row in people_rows(answer.query, answer.result):
-        writer.writerow(["" if c is None else ("TRUE" if c.text == "1" else "FALSE") if c.kind == "b" else c.text for c in row])
+        writer.writerow([_csv_text(c) for c in row])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
+#: What makes Excel read a CSV cell as a formula (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value: Cell | None) -> str:
+    """A cell's CSV text: numbers as they are, Booleans as Excel spells them, text never as a formula."""
+    if value is None:
+        return ""
+    if value.kind == "b":
+        return "TRUE" if value.text == "1" else "FALSE"
+    if value.kind == "s" and value.text.startswith(_FORMULA_START):
+        return "'" + value.text
+    return value.text
 
 
 # -- xlsx ---------------------------------------------------------------------------

@@ -240,3 +240,19 @@ def test_build_writes_a_workbook_with_a_sheet_per_query(tmp_path):
     assert cost[3] == "indicator=城镇新增就业人数"  # the default the answer was asked with
     people = (tmp_path / "out" / "answers" / "funding-by-unit.csv").read_bytes()
     assert people.startswith(b"\xef\xbb\xbf") and "预算单位".encode() in people[:40]
+
+
+def test_excel_csv_never_writes_a_formula_but_keeps_negative_numbers():
+    """A text cell Excel would run (``=HYPERLINK``, ``+1``, ``-无``, ``@SUM``) is quoted with ``'``; numbers are not."""
+    from converter.query import Result, Term
+    from converter.sheets import Answer, excel_csv
+
+    saved = catalog.load("top-projects-by-amount")
+    texts = ["=HYPERLINK(\"http://evil.example\",\"点击\")", "+1", "-无", "@SUM(A1)", "普通项目"]
+    rows = [(Term("literal", t), None, None, Term("literal", "-5.5", "http://www.w3.org/2001/XMLSchema#decimal"))
+            for t in texts]
+    result = Result(["projectName", "unitName", "year", "amount"], rows)
+    data = excel_csv(Answer(saved, result)).decode("utf-8-sig")
+    got = list(csv.reader(io.StringIO(data, newline="")))[1:]
+    assert [r[0] for r in got] == ["'=HYPERLINK(\"http://evil.example\",\"点击\")", "'+1", "'-无", "'@SUM(A1)", "普通项目"]
+    assert {r[3] for r in got} == {"-5.50"}  # an amount stays a number, two decimals, no quote
