@@ -69,7 +69,8 @@ def _budget(evaluation):
             for b in evaluation.budget}
 
 
-@pytest.mark.parametrize("name", ["chizhou-guichi-tangxi-2022.html", "chizhou-guichi-tangxi-2022.xlsx"])
+@pytest.mark.parametrize("name", ["chizhou-guichi-tangxi-2022.html", "chizhou-guichi-tangxi-2022.xlsx",
+                                  "chizhou-guichi-tangxi-2022.docx"])
 def test_tangxi_form_reads_every_cell(name):
     table = read_source(DATA / name)
     assert table.departments == []

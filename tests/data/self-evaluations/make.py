@@ -1,7 +1,7 @@
 """Write the self-evaluation fixtures (项目支出绩效自评表, layout (d) of shared/data/samples/README.md).
 
 Rebuilt, like tests/data/forms/, from excerpts of shared/data/samples/ with every cell text
-verbatim; the writers are those of tests/data/forms/make.py. Tangxi as .html and .xlsx, Putuo as a
+verbatim; the writers are those of tests/data/forms/make.py. Tangxi as .html, .xlsx and .docx, Putuo as a
 ruled PDF (as published) and as .html and .xlsx (the same grids), and a COMPOSED goals form +
 self-evaluation pair (not published: marked so in the files) for the linking and missed-targets
 tests of tests/test_self_evaluation.py. Run from the repository root:
@@ -223,6 +223,8 @@ def main() -> None:
     forms.write("chizhou-guichi-tangxi-2022.html", forms.html_page(TANGXI, "项目支出绩效自评表 (2022年度)", [
         forms.p("附件:"), forms.html_table(TANGXI_FORM), "<!-- [excerpt ends here] -->"]))
     forms.write("chizhou-guichi-tangxi-2022.xlsx", forms.xlsx_book([("自评表", TANGXI_FORM)], TANGXI))
+    # The source is a Word (WPS) attachment: as .docx, the same table with its merges (gridSpan / vMerge).
+    forms.write("chizhou-guichi-tangxi-2022.docx", forms.docx_doc(TANGXI, ["附件:"], TANGXI_FORM))
     forms.write("shanghai-putuo-tiyu-2022.pdf", forms.pdf_forms(
         PUTUO, [(PUTUO_TITLES, PUTUO_FORM1), (PUTUO_TITLES, PUTUO_FORM2)], [40, 44, 56, 96, 50, 50, 34, 34, 62]))
     # The same two Putuo forms as a web page (titles as paragraphs, as the PDF prints them above
