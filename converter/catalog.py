@@ -32,6 +32,14 @@ text tagged ``@zh`` (names are stored in both forms), so that a triple pattern
 finds either through the store's index. The one exception is a ``limit``
 parameter: SPARQL has no variable LIMIT, so the query's ``LIMIT n`` line gets a
 number parsed by :func:`int`.
+
+Lines that only narrow the answer to a parameter's value can be left out of the
+text when the parameter is not given: they stand between a line ``# only with
+?name`` and a line ``# end of ?name``. Bound, the lines stay (their ``VALUES``
+line bound as above); unbound, the lines and their markers go, so that no engine
+sees a ``VALUES ?name { UNDEF }`` it may evaluate in its own way (Jena's optimiser
+moved a ``FILTER`` onto such a table and answered nothing; Virtuoso kept rows a
+filter should have removed).
 """
 
 from __future__ import annotations
@@ -307,8 +315,18 @@ def _placeholder(name: str) -> re.Pattern[str]:
     return re.compile(rf"^(?P<head>\s*VALUES\s+\?{name}\s*\{{)(?P<body>[^}}\n]*)(?P<tail>\}}\s*)$", re.M)
 
 
+def _block(name: str) -> re.Pattern[str]:
+    """The lines from ``# only with ?name`` to ``# end of ?name``, both included."""
+    return re.compile(
+        rf"^[ \t]*#[ \t]*only with \?{name}\b[^\n]*\n.*?^[ \t]*#[ \t]*end of \?{name}\b[^\n]*(?:\n|\Z)", re.M | re.S
+    )
+
+
 def bind(query: SavedQuery, values: dict[str, str] | None = None) -> str:
-    """The query text with every parameter bound: the values given, else the defaults."""
+    """The query text with every parameter bound: the values given, else the defaults.
+
+    An unbound parameter's ``# only with ?name`` blocks are left out of the text.
+    """
     values = dict(values or {})
     for name in values:
         query.param(name)  # raises on an unknown name
@@ -322,6 +340,10 @@ def bind(query: SavedQuery, values: dict[str, str] | None = None) -> str:
         pattern = _placeholder(param.name)
         if not pattern.search(text):
             raise QueryError(f"query {query.name!r}: parameter ?{param.name} needs a line 'VALUES ?{param.name} {{ … }}'")
+        if value is None:
+            text = _block(param.name).sub("", text)
+            if not pattern.search(text):
+                continue
         text = pattern.sub(lambda m: m["head"] + body + m["tail"], text)
     return text
 

@@ -573,6 +573,7 @@ def _load_args(p: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     p.add_argument("--update-endpoint", metavar="URL", help="the server's SPARQL Update URL, when it cannot be derived from --endpoint")
     p.add_argument("--graph-store", metavar="URL", help="the server's Graph Store Protocol URL, when it cannot be derived from --endpoint ('none': SPARQL Update only)")
+    p.add_argument("--chunk-triples", type=int, metavar="N", help="triples per SPARQL Update request (default: 20000, halved while the server refuses a request as too large)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar (it is only drawn on a terminal anyway)")
     _add_input_format(p)
     _add_base(p)
@@ -585,8 +586,14 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     if args.endpoint and args.store:
         raise UsageError("give --store or --endpoint, not both")
-    if (args.update_endpoint or args.graph_store) and not args.endpoint:
-        raise UsageError("--update-endpoint and --graph-store go with --endpoint")
+    if (args.update_endpoint or args.graph_store or args.chunk_triples) and not args.endpoint:
+        raise UsageError("--update-endpoint, --graph-store and --chunk-triples go with --endpoint")
+    if args.chunk_triples is not None and args.chunk_triples < 1:
+        raise UsageError(f"--chunk-triples must be 1 or more, not {args.chunk_triples}")
+    if args.endpoint:
+        from .endpoint import check_url
+
+        check_url(args.endpoint)  # before reading the inputs: a URL with a password is refused at once
     progress = False if args.quiet else None
     documents = prepare(args.inputs, args.base, progress=progress, options=_read_options(args))
     _, errors = report_problems(Conversion([d.source for d in documents if d.source is not None]))
@@ -595,7 +602,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             from .endpoint import upload
 
             for done in upload(args.endpoint, documents, update=args.update_endpoint, graph_store=args.graph_store,
-                               progress=progress):  # fmt: skip
+                               progress=progress, chunk=args.chunk_triples):  # fmt: skip
                 print(f"{done.method:6} <{done.graph}>  {done.triples:,} triples")
             return EXIT_SKIPPED if errors else EXIT_OK
         target = args.store or DEFAULT_STORE

@@ -7,7 +7,7 @@ Backends, all seeing the union of the named graphs as their default graph
   or the embedded on-disk store (``--store``);
 * :class:`RdflibBackend` — an rdflib ``Dataset`` (memory, or Oxigraph through
   oxrdflib), opened with ``default_union=True``;
-* :class:`EndpointBackend` — any SPARQL 1.1 endpoint through SPARQLWrapper.
+* :class:`EndpointBackend` — any SPARQL 1.1 endpoint over HTTP (JSON results).
   The server must itself treat its default graph as the union (Oxigraph:
   ``--union-default-graph``; Fuseki: ``tdb2:unionDefaultGraph true``).
 
@@ -146,43 +146,27 @@ def _from_rdflib(term: object) -> Term | None:
 
 
 class EndpointBackend:
-    """A SPARQL 1.1 endpoint over HTTP, through SPARQLWrapper, asking for JSON results."""
+    """A SPARQL 1.1 endpoint over HTTP, asking for JSON results (:func:`converter.endpoint.select_json`).
+
+    Credentials come from the environment and stay with the endpoint's origin; an
+    answer the server cut at its row limit is read again page by page, never
+    returned in part.
+    """
 
     def __init__(self, url: str, timeout: float = 300) -> None:
         self.url = url
         self.timeout = timeout
 
     def select(self, query: str) -> Result:
-        from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
+        from .endpoint import EndpointError, select_json
 
-        from .endpoint import auth_header
-
-        client = SPARQLWrapper(self.url)
-        # Credentials only from the environment (PERFKG_ENDPOINT_USER/…_PASSWORD or …_TOKEN).
-        for name, value in auth_header().items():
-            client.addCustomHttpHeader(name, value)
-        client.setMethod(POST)
-        client.setTimeout(int(self.timeout))
-        client.setQuery(query)
-        # SPARQLWrapper guesses the query form from the text, and its comment stripper
-        # misses every second line of a comment block: a header that says "drop" or
-        # "move" made it send a SELECT as an update. Only SELECT is run here.
-        client.queryType = SELECT
-        client.setReturnFormat(JSON)
         try:
-            data = client.queryAndConvert()
-        except Exception as err:  # URLError, HTTPError, SPARQLWrapper's own exceptions
-            raise QueryRunError(f"{self.url}: {_first_line(err)}") from err
-        if not isinstance(data, dict) or "head" not in data or "results" not in data:
-            raise QueryRunError(f"{self.url}: the answer is not a SPARQL SELECT result")
+            data = select_json(self.url, query, timeout=self.timeout)
+        except EndpointError as err:
+            raise QueryRunError(str(err)) from None
         variables = list(data["head"].get("vars", []))
         rows = [tuple(_from_json(b.get(v)) for v in variables) for b in data["results"]["bindings"]]
         return Result(variables, rows)
-
-
-def _first_line(err: Exception) -> str:
-    text = str(err).strip() or type(err).__name__
-    return text.splitlines()[0]
 
 
 def _from_json(binding: dict | None) -> Term | None:

@@ -109,3 +109,47 @@ def oxigraph_server_factory() -> Iterator[Callable[[Path], str]]:
 def oxigraph_server(oxigraph_server_factory, tmp_path_factory) -> str:
     """The base URL of a real Oxigraph server over an empty store folder (see the factory)."""
     return oxigraph_server_factory(tmp_path_factory.mktemp("oxigraph-server"))
+
+
+# -- real Virtuoso and Jena servers (tests/backends.py) ---------------------------
+
+
+@pytest.fixture(scope="session")
+def virtuoso_factory(tmp_path_factory) -> Iterator[Callable[..., tuple[str, int, Path]]]:
+    """Start Virtuoso databases on free loopback ports; all stop at the end of the session.
+
+    ``start(max_rows=None)`` returns the HTTP base URL (``/sparql`` reads without
+    credentials, ``/sparql-auth`` and ``/sparql-graph-crud-auth`` want Digest as
+    ``dba``/``dba``), the isql port and the database folder.
+    """
+    from backends import start_virtuoso, stop
+
+    processes = []
+
+    def start(max_rows: int | None = None) -> tuple[str, int, Path]:
+        folder = tmp_path_factory.mktemp("virtuoso")
+        process, url, sql_port = start_virtuoso(folder, max_rows)
+        processes.append(process)
+        return url, sql_port, folder
+
+    yield start
+    for process in processes:
+        stop(process)
+
+
+@pytest.fixture(scope="session")
+def jena_factory(tmp_path_factory) -> Iterator[Callable[[], str]]:
+    """Start Jena TDB2 servers (Fuseki's URLs, union default graph); ``start()`` returns the query URL."""
+    from backends import jena_classpath, start_jena, stop
+
+    classpath = jena_classpath(tmp_path_factory.mktemp("jena-build"))
+    processes = []
+
+    def start() -> str:
+        process, url = start_jena(tmp_path_factory.mktemp("jena"), classpath)
+        processes.append(process)
+        return url
+
+    yield start
+    for process in processes:
+        stop(process)

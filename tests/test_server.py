@@ -241,7 +241,7 @@ def test_query_command_sends_the_environment_credentials(guarded, source_path, m
     assert len(lines) == 2 and "广州市劳动就业服务管理中心" in lines[1]  # see tests/expected/
     monkeypatch.setenv(endpoint.ENV_PASSWORD, "wrong")
     assert run("query", "units-without-satisfaction-indicator", "--endpoint", guarded + "/query") == 2
-    assert "Unauthorized" in _one_line(capsys.readouterr().err)
+    assert "authentication refused" in _one_line(capsys.readouterr().err)
 
 
 def test_select_without_credentials_is_refused_in_one_line(guarded):

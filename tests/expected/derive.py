@@ -7,6 +7,13 @@ writes ``tests/expected/<query>.csv``. Run it by hand, then read the diff:
     python tests/expected/derive.py            # rewrite the CSV files
     python tests/expected/derive.py --check    # exit 1 if a file would change
 
+It writes two sets: ``tests/expected/*.csv`` for the bundled table alone, and
+``tests/expected/multi-year/*.csv`` for the multi-year fixture, the bundled 2024
+table loaded together with its 2025 copy (:func:`second_year`: the titles say
+2025, and one annual target, line 12 indicator 2 城镇新增就业人数, reads 1.9万人
+instead of 1.85万人). Each table's rows carry their year; the rows of both years
+are ordered as each query's ORDER BY says.
+
 Rules taken from the source itself (not from the converter's code):
 
 * a data line has 7 tab-separated cells; 合计 is the department total; a line
@@ -58,6 +65,7 @@ class Row:
     indicators: list[Indicator] = field(default_factory=list)
     unit: Row | None = None
     projects: list[Row] = field(default_factory=list)
+    year: str = YEAR
 
 
 def amount(cell: str) -> Decimal | None:
@@ -98,13 +106,26 @@ def indicators(cell: str, line: int) -> list[Indicator]:
     return out
 
 
-def read() -> tuple[Row, list[Row], list[Row]]:
+def second_year(text: str) -> str:
+    """The multi-year fixture's 2025 table: the bundled text with the titles' year changed
+    (the line without tabs that names the table) and line 12's annual target of indicator 2
+    edited, so that one target differs between the years."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if "\t" not in line and "2024年项目支出绩效目标表" in line:
+            lines[index] = line.replace("2024年", "2025年")
+    assert lines[11].count("年度指标值:1.85万人") == 1  # line 12, indicator 2
+    lines[11] = lines[11].replace("年度指标值:1.85万人", "年度指标值:1.9万人")
+    return "\n".join(lines)
+
+
+def read(source: str, year: str) -> tuple[list[Row], list[Row], list[Row]]:
     total, units, projects = None, [], []
-    for number, text in enumerate(SOURCE.read_text(encoding="utf-8").split("\n"), start=1):
+    for number, text in enumerate(source.split("\n"), start=1):
         cells = text.split("\t")
         if len(cells) != 7 or cells[0].startswith("项目名称"):
             continue
-        row = Row(number, cells[0].strip(), [amount(c) for c in cells[1:5]])
+        row = Row(number, cells[0].strip(), [amount(c) for c in cells[1:5]], year=year)
         if row.name == "合计":
             total = row
         elif not cells[5].strip() and not cells[6].strip():
@@ -115,7 +136,18 @@ def read() -> tuple[Row, list[Row], list[Row]]:
             units[-1].projects.append(row)
             projects.append(row)
     assert total is not None
-    return total, units, projects
+    return [total], units, projects
+
+
+def read_all(sources: list[tuple[str, str]]) -> tuple[list[Row], list[Row], list[Row]]:
+    """Several tables (text, year), in year order: totals, units and projects of all."""
+    totals, units, projects = [], [], []
+    for text, year in sorted(sources, key=lambda s: s[1]):
+        one = read(text, year)
+        totals += one[0]
+        units += one[1]
+        projects += one[2]
+    return totals, units, projects
 
 
 # -- one function per query: the expected rows -----------------------------------
@@ -133,18 +165,18 @@ def has_l1(project: Row, code: str) -> bool:
     return any(i.l1 == code for i in project.indicators)
 
 
-def units_without_satisfaction_indicator(total, units, projects):
+def units_without_satisfaction_indicator(totals, units, projects):
     yield ["unitName", "year", "line", "projects"]
     for u in units:
         if not any(has_l1(p, "3") for p in u.projects):
-            yield [u.name, YEAR, u.line, len(u.projects)]
+            yield [u.name, u.year, u.line, len(u.projects)]
 
 
-def projects_without_satisfaction_indicator(total, units, projects):
+def projects_without_satisfaction_indicator(totals, units, projects):
     yield ["projectName", "unitName", "year", "amount", "line"]
     for p in projects:
         if not has_l1(p, "3"):
-            yield [p.name, p.unit.name, YEAR, s(p.amounts[0]), p.line]
+            yield [p.name, p.unit.name, p.year, s(p.amounts[0]), p.line]
 
 
 def normalize(name: str) -> str:
@@ -152,7 +184,7 @@ def normalize(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split()).rstrip("。.")
 
 
-def projects_sharing_indicator(total, units, projects):
+def projects_sharing_indicator(totals, units, projects):
     yield ["indicatorName", "projectCount", "projectName", "unitName", "year", "line"]
     users: dict[str, list[Row]] = {}
     for p in projects:
@@ -160,28 +192,31 @@ def projects_sharing_indicator(total, units, projects):
             users.setdefault(key, []).append(p)
     shared = [(k, v) for k, v in users.items() if len(v) >= 2]
     for key, rows in sorted(shared, key=lambda kv: (-len(kv[1]), kv[0])):
-        for p in sorted(rows, key=lambda r: r.line):
-            yield [key, len(rows), p.name, p.unit.name, YEAR, p.line]
+        for p in sorted(rows, key=lambda r: (r.year, r.line)):
+            yield [key, len(rows), p.name, p.unit.name, p.year, p.line]
 
 
-def funding_by_unit(total, units, projects):
+def funding_by_unit(totals, units, projects):
     yield ["unitName", "year", "line", "declared", "fiscal", "specialAccount", "otherFunds", "projectCount", "projectSum", "difference"]
     for u in units:
         psum = sum((z(p.amounts[0]) for p in u.projects), Decimal(0))
-        yield [u.name, YEAR, u.line, *map(s, u.amounts), len(u.projects), psum, z(u.amounts[0]) - psum]
+        yield [u.name, u.year, u.line, *map(s, u.amounts), len(u.projects), psum, z(u.amounts[0]) - psum]
 
 
-def unit_total_discrepancies(total, units, projects):
+def unit_total_discrepancies(totals, units, projects):
     yield ["level", "name", "year", "line", "measure", "declared", "rowsSum", "difference"]
     measures = ["总计", "财政拨款", "财政专户拨款", "其他资金"]
-    for level, name, row, children in [("department", f"{DEPARTMENT}{YEAR}年合计", total, units)] + [
-        ("unit", u.name, u, u.projects) for u in units
-    ]:
+    declaring = []
+    for total in totals:
+        same_year = [u for u in units if u.year == total.year]
+        declaring.append(("department", f"{DEPARTMENT}{total.year}年合计", total, same_year))
+        declaring += [("unit", u.name, u, u.projects) for u in same_year]
+    for level, name, row, children in declaring:
         for i, measure in enumerate(measures):
             declared = z(row.amounts[i])
             rows_sum = sum((z(c.amounts[i]) for c in children), Decimal(0))
             if declared != rows_sum:
-                yield [level, name, YEAR, row.line, measure, declared, rows_sum, declared - rows_sum]
+                yield [level, name, row.year, row.line, measure, declared, rows_sum, declared - rows_sum]
 
 
 def district_of(name: str) -> str | None:
@@ -191,7 +226,7 @@ def district_of(name: str) -> str | None:
     return None
 
 
-def funding_by_district(total, units, projects):
+def funding_by_district(totals, units, projects):
     yield ["district", "projects", "amount"]
     sums: dict[str, list] = {}
     for p in projects:
@@ -203,7 +238,7 @@ def funding_by_district(total, units, projects):
         yield [d, n, money]
 
 
-def indicator_categories_by_unit(total, units, projects):
+def indicator_categories_by_unit(totals, units, projects):
     yield ["unitName", "year", "line", "level1", "level1Label", "level2", "level2Label", "indicators"]
     for u in units:
         counts: dict[tuple[str, str], int] = {}
@@ -211,7 +246,7 @@ def indicator_categories_by_unit(total, units, projects):
             for i in p.indicators:
                 counts[(i.l1, i.l2)] = counts.get((i.l1, i.l2), 0) + 1
         for (l1, l2), n in sorted(counts.items(), key=lambda kv: kv[0][1]):
-            yield [u.name, YEAR, u.line, l1, L1[l1], l2, L2[l2], n]
+            yield [u.name, u.year, u.line, l1, L1[l1], l2, L2[l2], n]
 
 
 def _targets(i: Indicator) -> list[str]:
@@ -228,73 +263,73 @@ def _has_number(text: str) -> bool:
     return bool(re.search("[0-9０-９]", text)) or text in CHINESE_NUMBERS
 
 
-def qualitative_targets(total, units, projects):
+def qualitative_targets(totals, units, projects):
     yield ["unitName", "projectName", "year", "line", "sequence", "indicatorName", "periodTarget", "annualTarget", "statedTarget"]
     for p in projects:
         for i in p.indicators:
             targets = _targets(i)
             if targets and not any(_has_number(t) for t in targets):
-                yield [p.unit.name, p.name, YEAR, p.line, i.seq, i.name, s(i.period), s(i.annual), s(i.stated)]
+                yield [p.unit.name, p.name, p.year, p.line, i.seq, i.name, s(i.period), s(i.annual), s(i.stated)]
 
 
-def period_annual_target_differences(total, units, projects):
+def period_annual_target_differences(totals, units, projects):
     yield ["unitName", "projectName", "year", "line", "sequence", "indicatorName", "periodTarget", "annualTarget"]
     for p in projects:
         for i in p.indicators:
             if i.period is not None and i.annual is not None and "".join(i.period.split()) != "".join(i.annual.split()):
-                yield [p.unit.name, p.name, YEAR, p.line, i.seq, i.name, i.period, i.annual]
+                yield [p.unit.name, p.name, p.year, p.line, i.seq, i.name, i.period, i.annual]
 
 
-def top_projects_by_amount(total, units, projects):
+def top_projects_by_amount(totals, units, projects):
     yield ["projectName", "unitName", "year", "amount", "line"]
-    ranked = sorted((p for p in projects if p.amounts[0] is not None), key=lambda p: (-p.amounts[0], p.line))
+    ranked = sorted((p for p in projects if p.amounts[0] is not None), key=lambda p: (-p.amounts[0], p.year, p.line))
     for p in ranked[:10]:
-        yield [p.name, p.unit.name, YEAR, p.amounts[0], p.line]
+        yield [p.name, p.unit.name, p.year, p.amounts[0], p.line]
 
 
-def projects_with_other_funds(total, units, projects):
+def projects_with_other_funds(totals, units, projects):
     yield ["projectName", "unitName", "year", "line", "amount", "fiscal", "specialAccount", "otherFunds"]
     for p in projects:
         if p.amounts[2] is not None or p.amounts[3] is not None:
-            yield [p.name, p.unit.name, YEAR, p.line, *map(s, p.amounts)]
+            yield [p.name, p.unit.name, p.year, p.line, *map(s, p.amounts)]
 
 
-def duplicate_project_names(total, units, projects):
+def duplicate_project_names(totals, units, projects):
     yield ["projectName", "unitCount", "unitName", "year", "amount", "line"]
     by_name: dict[str, list[Row]] = {}
     for p in projects:
         by_name.setdefault(p.name, []).append(p)
     shared = [(k, v) for k, v in by_name.items() if len({p.unit.name for p in v}) >= 2]
     for name, rows in sorted(shared, key=lambda kv: (-len({p.unit.name for p in kv[1]}), kv[0])):
-        for p in sorted(rows, key=lambda r: r.line):
-            yield [name, len({r.unit.name for r in rows}), p.unit.name, YEAR, s(p.amounts[0]), p.line]
+        for p in sorted(rows, key=lambda r: (r.year, r.line)):
+            yield [name, len({r.unit.name for r in rows}), p.unit.name, p.year, s(p.amounts[0]), p.line]
 
 
-def indicators_(total, units, projects):
+def indicators_(totals, units, projects):
     yield ["unitName", "projectName", "year", "line", "sequence", "level1", "level2", "indicatorName", "periodTarget", "annualTarget", "statedTarget"]
     for p in projects:
         for i in sorted(p.indicators, key=lambda i: i.seq):
-            yield [p.unit.name, p.name, YEAR, p.line, i.seq, i.l1, i.l2, i.name, s(i.period), s(i.annual), s(i.stated)]
+            yield [p.unit.name, p.name, p.year, p.line, i.seq, i.l1, i.l2, i.name, s(i.period), s(i.annual), s(i.stated)]
 
 
-def rows_whose_sources_do_not_add_up(total, units, projects):
+def rows_whose_sources_do_not_add_up(totals, units, projects):
     yield ["kind", "name", "year", "line", "total", "sourcesSum", "difference"]
-    rows = [("department", f"{DEPARTMENT}{YEAR}年合计", total)] + [("unit", u.name, u) for u in units]
+    rows = [("department", f"{DEPARTMENT}{t.year}年合计", t) for t in totals] + [("unit", u.name, u) for u in units]
     rows += [("project", p.name, p) for p in projects]
-    for kind, name, row in sorted(rows, key=lambda r: r[2].line):
+    for kind, name, row in sorted(rows, key=lambda r: (r[2].year, r[2].line)):
         sources = sum((z(a) for a in row.amounts[1:]), Decimal(0))
         if z(row.amounts[0]) != sources:
-            yield [kind, name, YEAR, row.line, z(row.amounts[0]), sources, z(row.amounts[0]) - sources]
+            yield [kind, name, row.year, row.line, z(row.amounts[0]), sources, z(row.amounts[0]) - sources]
 
 
-def projects_without_outcome_indicator(total, units, projects):
+def projects_without_outcome_indicator(totals, units, projects):
     yield ["projectName", "unitName", "year", "amount", "line", "indicators"]
     for p in projects:
         if not has_l1(p, "2"):
-            yield [p.name, p.unit.name, YEAR, s(p.amounts[0]), p.line, len(p.indicators)]
+            yield [p.name, p.unit.name, p.year, s(p.amounts[0]), p.line, len(p.indicators)]
 
 
-def cost_per_output(total, units, projects):
+def cost_per_output(totals, units, projects):
     """城镇新增就业人数 (the default parameter): annual targets like "≥0.95万人", read with a regex."""
     from decimal import ROUND_HALF_UP
 
@@ -306,8 +341,8 @@ def cost_per_output(total, units, projects):
             if normalize(i.name) == "城镇新增就业人数" and m and p.amounts[0] is not None:
                 value = Decimal(m[1]) * (10000 if m[2] else 1)
                 per = (p.amounts[0] * 10000 / value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-                rows.append(["城镇新增就业人数", p.name, p.unit.name, YEAR, p.line, p.amounts[0], i.annual, value, m[3], per])
-    yield from sorted(rows, key=lambda r: (-r[-1], r[4]))
+                rows.append(["城镇新增就业人数", p.name, p.unit.name, p.year, p.line, p.amounts[0], i.annual, value, m[3], per])
+    yield from sorted(rows, key=lambda r: (-r[-1], r[3], r[4]))
 
 
 # Self-evaluations (issue 19): the bundled table is a goals table only, so no project has an
@@ -359,16 +394,32 @@ def render(rows) -> str:
     return out.getvalue()
 
 
+#: The multi-year fixture's expected rows live here.
+MULTI_YEAR = HERE / "multi-year"
+
+
+def anomalies_per_table(single: str, tables: int) -> str:
+    """anomalies.csv (counted with grep, see tests/test_queries.py) for several copies of the
+    table: each note once per table, the rows ordered by line and code as before."""
+    header, *rows = single.splitlines(keepends=True)
+    return header + "".join(row * tables for row in rows)
+
+
 def main(argv: list[str]) -> int:
-    data = read()
+    text = SOURCE.read_text(encoding="utf-8")
+    sets = [(HERE, read_all([(text, YEAR)])), (MULTI_YEAR, read_all([(text, YEAR), (second_year(text), "2025")]))]
+    MULTI_YEAR.mkdir(exist_ok=True)
     changed = []
-    for name, derive in QUERIES.items():
-        text = render(derive(*data))
-        path = HERE / f"{name}.csv"
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            changed.append(name)
-            if "--check" not in argv:
-                path.write_text(text, encoding="utf-8")
+    for folder, data in sets:
+        outputs = {name: render(derive(*data)) for name, derive in QUERIES.items()}
+        if folder is MULTI_YEAR:
+            outputs["anomalies"] = anomalies_per_table((HERE / "anomalies.csv").read_text(encoding="utf-8"), 2)
+        for name, out in outputs.items():
+            path = folder / f"{name}.csv"
+            if not path.exists() or path.read_text(encoding="utf-8") != out:
+                changed.append(str(path.relative_to(HERE)))
+                if "--check" not in argv:
+                    path.write_text(out, encoding="utf-8")
     print("changed:" if changed else "unchanged", " ".join(changed))
     return 1 if changed and "--check" in argv else 0
 
