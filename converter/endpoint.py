@@ -610,6 +610,13 @@ def _select_once(session: Session, url: str, query: str) -> tuple[dict, int | No
         raise EndpointError(f"{_service(url)}: the answer is not SPARQL JSON results ({first_lines(response.body, 1, 120)})") from None
     if not isinstance(data, dict) or "head" not in data or "results" not in data:
         raise EndpointError(f"{_service(url)}: the answer is not a SPARQL SELECT result")
+    state = response.headers.get("X-SQL-State")
+    if state:  # Virtuoso's "anytime query": stopped at MaxQueryExecutionTime, the rows found so far
+        message = response.headers.get("X-SQL-Message") or ""
+        raise EndpointError(
+            f"{_service(url)}: the server stopped the query at its time limit and answered in part "
+            f"(X-SQL-State {state}{': ' + message if message else ''}); raise MaxQueryExecutionTime in virtuoso.ini"
+        )
     announced = response.headers.get("X-SPARQL-MaxRows")
     return data, int(announced) if announced and announced.strip().isdigit() else None
 

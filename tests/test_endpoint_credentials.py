@@ -207,3 +207,21 @@ def test_redact_replaces_every_form_of_the_secret():
     out = endpoint.redact(text, credentials)
     assert PASSWORD not in out and basic not in out and 'response="abc"' not in out
     assert "http://u:***@h/x" in out
+
+
+# -- answers in part ---------------------------------------------------------------------
+
+
+def test_an_answer_stopped_at_the_servers_time_limit_fails(servers, capsys):
+    """Virtuoso's "anytime" answer: 200, the rows found so far, and X-SQL-State S1TAT
+    (what Virtuoso sends when MaxQueryExecutionTime stops a query)."""
+
+    def answer(handler):
+        headers = {"Content-Type": "application/sparql-results+json", "X-SQL-State": "S1TAT",
+                   "X-SQL-Message": "RC...: Returning incomplete results, query interrupted by result timeout."}  # fmt: skip
+        return 200, headers, EMPTY_SELECT
+
+    server = servers(answer)
+    assert main(["query", "anomalies", "--endpoint", server.url + "/sparql", "--format", "csv"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "answered in part (X-SQL-State S1TAT" in captured.err
