@@ -566,9 +566,10 @@ def select_json(url: str, query: str, *, session: Session | None = None, timeout
     A server that cuts answers at a row limit and says so (Virtuoso's
     ``X-SPARQL-MaxRows`` header, sent with ``ResultSetMaxRows`` rows) is asked
     again page by page: the query's own ``ORDER BY`` with every result variable
-    added as a tie-breaker (so that the order is total), ``LIMIT`` the server's
-    limit, ``OFFSET`` the rows already read, until a page comes back short. A query
-    that cannot be paged fails; a partial answer is never returned.
+    added as a tie-breaker (so that the order is total), as a sub-select sliced
+    by ``LIMIT`` (the server's limit) and ``OFFSET`` (the rows already read),
+    until a page comes back short. A query that cannot be paged (no final
+    ``ORDER BY``) fails; a partial answer is never returned.
     """
     check_url(url)
     session = session or Session(url, timeout=timeout)
@@ -623,15 +624,22 @@ def _select_once(session: Session, url: str, query: str) -> tuple[dict, int | No
 
 @dataclass(frozen=True)
 class _Pages:
-    head: str
+    prologue: str  # PREFIX/BASE lines (and the header comments)
+    select: str  # the SELECT … WHERE { … } with any GROUP BY/HAVING, without its ORDER BY/LIMIT/OFFSET
     order: str
     offset: int
     limit: int | None
 
     def text(self, offset: int, size: int) -> str:
-        # (no "OFFSET 0" and no key twice: Virtuoso 7.2.5 crashed on the indicators query ordered
-        # by "?indicator … ?indicator" with LIMIT 1000 OFFSET 0)
-        return f"{self.head}\nORDER BY {self.order}\nLIMIT {size}\n" + (f"OFFSET {offset}\n" if offset else "")
+        """One page: the ordered query as a sub-select, the slice outside it.
+
+        (Virtuoso refuses ``ORDER BY … LIMIT n OFFSET k`` once n + k passes its
+        ``MaxSortedTopRows``, 10,000: ``SR353``; a sorted sub-select sliced outside is
+        its documented way, and keeps the order. No key twice and no ``OFFSET 0``:
+        Virtuoso 7.2.5 crashed on ``ORDER BY … ?indicator … ?indicator … LIMIT 1000 OFFSET 0``.)
+        """
+        inner = f"{self.select}\nORDER BY {self.order}"
+        return f"{self.prologue}SELECT * WHERE {{\n{{\n{inner}\n}}\n}}\nLIMIT {size}\n" + (f"OFFSET {offset}\n" if offset else "")
 
 
 _TAIL = re.compile(
@@ -655,4 +663,8 @@ def _pager(query: str, variables: list[str]) -> _Pages | None:
     mods = dict((k.upper(), int(v)) for k, v in re.findall(r"(?i)\b(LIMIT|OFFSET)\s+(\d+)", m["mods"] or ""))
     order = " ".join(m["order"].split())
     order = " ".join([order] + [f"?{v}" for v in variables if not re.search(rf"[?$]{re.escape(v)}\b", order)])
-    return _Pages(query[: brace + 1] + m["pre"].rstrip(), order, mods.get("OFFSET", 0), mods.get("LIMIT"))
+    form = re.search(r"(?im)^[ \t]*SELECT\b", query)
+    if form is None or form.start() > brace:
+        return None
+    select = query[form.start() : brace + 1] + m["pre"].rstrip()
+    return _Pages(query[: form.start()], select, order, mods.get("OFFSET", 0), mods.get("LIMIT"))
