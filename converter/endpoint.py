@@ -555,8 +555,8 @@ def triple_count(url: str) -> int:
 
 
 def select(url: str, query: str) -> list[dict[str, str]]:
-    """Run a SELECT; rows as {variable: value}, errors as :class:`EndpointError`."""
-    result = select_json(url, query)
+    """Run a SELECT at the service's query URL (a server root means its /query); rows as {variable: value}."""
+    result = select_json(Endpoint.from_url(url).query, query)
     return [{k: v["value"] for k, v in row.items()} for row in result["results"]["bindings"]]
 
 
