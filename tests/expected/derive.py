@@ -350,8 +350,8 @@ def cost_per_output(totals, units, projects):
 # hand from the self-evaluation fixtures in tests/test_self_evaluation.py.
 def goals_without_evaluation(total, units, projects):
     yield ["projectName", "unitName", "year", "line"]
-    for p in sorted(projects, key=lambda p: p.line):
-        yield [p.name, p.unit.name, YEAR, p.line]
+    for p in sorted(projects, key=lambda p: (p.year, p.line)):
+        yield [p.name, p.unit.name, p.year, p.line]
 
 
 def no_evaluations(*header):
