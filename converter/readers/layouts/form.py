@@ -42,7 +42,7 @@ from ...records import (
 )
 
 from ...text import fold
-from .labels import FormHead, Row, coded, label_key, money_line, one_line, rows
+from .labels import FormHead, Row, coded, label_key, money_line, one_line, rows, target_text
 from ..grid import Block, Cell, Document, Grid
 
 #: Every problem code of this reader, with its severity (``docs/errors.md``).
@@ -594,7 +594,7 @@ class _Reader:
         built: dict[str, Target | None] = {"stated": None, "annual": None, "period": None}
         for kind, value in targets.items():
             if value:
-                built[kind] = target_of(_with_sign_and_unit(value, computation, unit))
+                built[kind] = target_of(target_text(value, computation, unit))
         clean = _INDICATOR_NUMBER.sub("", name)
         level1_label = level1 or (LEVEL1.get(classified.level1 or "", "") if level1 else "")
         return Indicator(
@@ -661,20 +661,6 @@ def _glued_money(text: str) -> tuple[str, bool, str, str] | None:
     if line is None:
         return None
     return line[0], line[1], match["label"].strip(), match["amount"].strip()
-
-
-_COMPARATOR_START = re.compile(r"^\s*(?:[≥≤<>=＝＜＞]|大于|小于|不低于|不高于|不少于|不超过|不大于|不小于)")
-
-
-def _with_sign_and_unit(value: str, computation: str, unit: str) -> str:
-    """A target's text from the cells that print it: 计算符号 + 指标值 + 计量单位, without doubling."""
-    text = value
-    sign = computation.strip()
-    if sign and sign not in ("定性", "定量") and not _COMPARATOR_START.match(text):
-        text = sign + text
-    if unit and not text.rstrip().endswith(unit.strip()) and re.search(r"\d\s*$", text):
-        text = text + unit.strip()
-    return text
 
 
 def _complementary(a: Indicator, b: Indicator) -> bool:

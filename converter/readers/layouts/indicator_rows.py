@@ -21,9 +21,10 @@ import re
 
 from ...categories import classify
 from ...indicators import target_of
-from ...records import Amounts, Department, Field, Indicator, Problem, Project, Table, Target, Unit
+from ...records import Amounts, Department, Field, Goal, Indicator, Problem, Project, Table, Target, Unit
 from ...text import fold
 from ..grid import Cell, Document, Grid, Text
+from .labels import target_text
 
 PROBLEM_CODES: dict[str, str] = {
     "two-header-rows": "warning",
@@ -96,85 +97,107 @@ def read_indicator_rows(doc: Document, *, department: str | None = None, year: i
     found = find_header(doc)
     if found is None:
         raise RowsError(doc.file, "1", "no indicator header (一级指标 | 二级指标 | 三级指标名称 | 年度指标值) found")
-    grid, start, roles = found
+    sheet = _Sheet(doc, *found, department=department, year=year)
     table = Table(file=doc.file, sha256=doc.sha256, encoding=encoding, format=doc.format)
-    for where, code, message, found in doc.notes:  # the container's notes, on the first table
-        table.problems.append(Problem(doc.file, 1, code, message, found, "info", where))
-    headings = _headings(doc, grid, start)
-    project_default = headings.get("project", "")
-    dept_name = department or headings.get("department", "")
-    the_year = year or _int(headings.get("year", ""))
-    if not dept_name and "department" not in roles:
-        raise RowsError(doc.file, grid.rows[start][0].where,
-                        "the sheet names no 主管部门 (no column, no heading): give --department")
-    if the_year is None and "year" not in roles:
-        raise RowsError(doc.file, grid.rows[start][0].where, "the sheet names no year (no 年度 column or heading): give --year")
-    departments: dict[tuple[str, int], Department] = {}
-    previous: dict[str, str] = {}
-    header = {c.col: c.text.strip() for c in grid.rows[start]}
-    if start > 0 and _second_header(grid.rows[start - 1], grid.rows[start]):
-        above = grid.rows[start - 1]
-        table.problems.append(Problem(doc.file, start, "two-header-rows",
-                                      "two header rows: the columns are read by the lower one; the row above it is kept here",
-                                      " | ".join(c.text for c in above if c.text.strip()), "warning", above[0].where))
-    for index in range(start + 1, len(grid.rows)):
-        row = grid.rows[index]
-        by_col = {c.col: c for c in row}
-
-        def cell(role: str, fill: bool = False) -> str:
-            col = roles.get(role)
-            text = by_col[col].text.strip() if col is not None and col in by_col else ""
-            if fill:
-                text = text or previous.get(role, "")
-                previous[role] = text
-            return text
-
-        if not any(c.text.strip() for c in row):
-            continue
-        ordinal = index + 1
-        where = row[0].where
-        if header_of(row) is not None:
-            table.problems.append(Problem(doc.file, ordinal, "two-header-rows",
-                                          "a second header row inside the sheet; skipped (two sheets pasted together?)",
-                                          " | ".join(c.text for c in row if c.text), "warning", where))
-            continue
-        project_name = cell("project", fill=True) or project_default
-        dept = department or cell("department", fill=True) or dept_name
-        the_row_year = year or _int(cell("year", fill=True)) or the_year
-        if not project_name or not dept or the_row_year is None:
-            table.problems.append(Problem(doc.file, ordinal, "row-without-project",
-                                          "indicator row without its project, department or year; skipped, its text kept here",
-                                          " | ".join(c.text for c in row if c.text), "error", where))
-            continue
-        key = (fold(dept), the_row_year)
-        department_record = departments.get(key)
-        if department_record is None:
-            department_record = Department(name=dept, year=the_row_year, title=f"{dept}{the_row_year}年项目支出绩效指标",
-                                           unit_of_amounts="万元", total=None, first_line=ordinal, pages=1,
-                                           layout="indicator-rows", where=where)
-            departments[key] = department_record
-        unit_name = cell("unit", fill=True) or dept
-        unit = next((u for u in department_record.units if u.name == unit_name), None)
-        if unit is None:
-            unit = Unit(name=unit_name, amounts=Amounts(None, ()), line=ordinal, page=1, raw="", where=where)
-            department_record.units.append(unit)
-        project = next((p for p in unit.projects if p.name == project_name), None)
-        if project is None:
-            project = Project(name=project_name, amounts=Amounts(None, ()), line=ordinal, page=1, raw="",
-                              where=by_col[roles["project"]].where if "project" in roles else where)
-            unit.projects.append(project)
-        goal = cell("goal")
-        if goal and not any(g.text == goal for g in project.goals):
-            from ...records import Goal
-            project.goals = project.goals + (Goal("stated", goal, where),)
-        project.indicators.append(_indicator(doc.file, row, roles, cell, len(project.indicators) + 1, project, ordinal, header))
-        department_record.lines = (department_record.lines[0] or ordinal, ordinal)
-    table.departments = list(departments.values())
+    for where, code, message, text in doc.notes:  # the container's notes, on the first table
+        table.problems.append(Problem(doc.file, 1, code, message, text, "info", where))
+    table.problems.extend(sheet.header_problems())
+    for index in range(sheet.start + 1, len(sheet.grid.rows)):
+        table.problems.extend(sheet.read_row(index))
+    table.departments = list(sheet.departments.values())
     if not table.departments:
-        raise RowsError(doc.file, grid.rows[start][0].where, "the indicator sheet has a header but no indicator rows")
+        raise RowsError(doc.file, sheet.grid.rows[sheet.start][0].where, "the indicator sheet has a header but no indicator rows")
     for i, d in enumerate(table.departments):
         d.lines = (1 if i == 0 else d.lines[0], d.lines[1] if i + 1 < len(table.departments) else 10**9)
     return table
+
+
+class _Sheet:
+    """One indicator sheet being read: its header, the defaults from headings or options, the records so far."""
+
+    def __init__(self, doc: Document, grid: Grid, start: int, roles: dict[str, int], *,
+                 department: str | None, year: int | None) -> None:
+        self.file, self.grid, self.start, self.roles = doc.file, grid, start, roles
+        self.forced_department, self.forced_year = department, year
+        headings = _headings(doc, grid, start)
+        self.project_default = headings.get("project", "")
+        self.department_default = department or headings.get("department", "")
+        self.year_default = year or _int(headings.get("year", ""))
+        where = grid.rows[start][0].where
+        if not self.department_default and "department" not in roles:
+            raise RowsError(doc.file, where, "the sheet names no 主管部门 (no column, no heading): give --department")
+        if self.year_default is None and "year" not in roles:
+            raise RowsError(doc.file, where, "the sheet names no year (no 年度 column or heading): give --year")
+        self.header = {c.col: c.text.strip() for c in grid.rows[start]}
+        self.previous: dict[str, str] = {}  # role → last non-empty text (categories and names are filled down)
+        self.departments: dict[tuple[str, int], Department] = {}
+
+    def header_problems(self) -> list[Problem]:
+        """A row of column headings above the header is kept as a warning, not read."""
+        if self.start == 0 or not _second_header(self.grid.rows[self.start - 1], self.grid.rows[self.start]):
+            return []
+        above = self.grid.rows[self.start - 1]
+        return [Problem(self.file, self.start, "two-header-rows",
+                        "two header rows: the columns are read by the lower one; the row above it is kept here",
+                        " | ".join(c.text for c in above if c.text.strip()), "warning", above[0].where)]
+
+    def read_row(self, index: int) -> list[Problem]:
+        """One grid row: an indicator added to its project, or the problem that kept it out."""
+        row = self.grid.rows[index]
+        if not any(c.text.strip() for c in row):
+            return []
+        ordinal, where, text = index + 1, row[0].where, " | ".join(c.text for c in row if c.text)
+        if header_of(row) is not None:
+            return [Problem(self.file, ordinal, "two-header-rows",
+                            "a second header row inside the sheet; skipped (two sheets pasted together?)", text, "warning", where)]
+        by_col = {c.col: c for c in row}
+
+        def cell(role: str, fill: bool = False) -> str:
+            col = self.roles.get(role)
+            value = by_col[col].text.strip() if col is not None and col in by_col else ""
+            if fill:
+                value = value or self.previous.get(role, "")
+                self.previous[role] = value
+            return value
+
+        project_name = cell("project", fill=True) or self.project_default
+        dept = self.forced_department or cell("department", fill=True) or self.department_default
+        the_year = self.forced_year or _int(cell("year", fill=True)) or self.year_default
+        if not project_name or not dept or the_year is None:
+            return [Problem(self.file, ordinal, "row-without-project",
+                            "indicator row without its project, department or year; skipped, its text kept here",
+                            text, "error", where)]
+        department = self._department(dept, the_year, ordinal, where)
+        project_where = by_col[self.roles["project"]].where if "project" in self.roles else where
+        project = _project(department, cell("unit", fill=True) or dept, project_name, ordinal, where, project_where)
+        goal = cell("goal")
+        if goal and not any(g.text == goal for g in project.goals):
+            project.goals = project.goals + (Goal("stated", goal, where),)
+        project.indicators.append(_indicator(self.file, row, self.roles, cell, len(project.indicators) + 1, project,
+                                             ordinal, self.header))
+        department.lines = (department.lines[0] or ordinal, ordinal)
+        return []
+
+    def _department(self, name: str, year: int, ordinal: int, where: str) -> Department:
+        key = (fold(name), year)
+        if key not in self.departments:
+            self.departments[key] = Department(name=name, year=year, title=f"{name}{year}年项目支出绩效指标",
+                                               unit_of_amounts="万元", total=None, first_line=ordinal, pages=1,
+                                               layout="indicator-rows", where=where)
+        return self.departments[key]
+
+
+def _project(department: Department, unit_name: str, name: str, ordinal: int, where: str, project_where: str) -> Project:
+    """The project of that name in that unit of the department, added at its first row."""
+    unit = next((u for u in department.units if u.name == unit_name), None)
+    if unit is None:
+        unit = Unit(name=unit_name, amounts=Amounts(None, ()), line=ordinal, page=1, raw="", where=where)
+        department.units.append(unit)
+    project = next((p for p in unit.projects if p.name == name), None)
+    if project is None:
+        project = Project(name=name, amounts=Amounts(None, ()), line=ordinal, page=1, raw="", where=project_where)
+        unit.projects.append(project)
+    return project
 
 
 def _indicator(file: str, row: list[Cell], roles: dict[str, int], cell, sequence: int, project: Project, ordinal: int,
@@ -189,11 +212,10 @@ def _indicator(file: str, row: list[Cell], roles: dict[str, int], cell, sequence
                                         level1, "warning", name_cell.where))
     computation, unit = cell("computation"), cell("unit-of-measure")
     targets: dict[str, Target | None] = {"annual": None, "period": None}
-    from .form import _with_sign_and_unit
     for kind in targets:
         value = cell(f"target:{kind}")
         if value:
-            targets[kind] = target_of(_with_sign_and_unit(value, computation, unit))
+            targets[kind] = target_of(target_text(value, computation, unit))
     # 当前完成值, 完成可能性分析, 偏差原因说明 …: kept as the indicator's fields.
     fields = tuple(Field(header.get(c.col, ""), c.text.strip(), c.where) for c in row
                    if c.text.strip() and c.is_origin and c.col not in roles.values())

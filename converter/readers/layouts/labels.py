@@ -1,7 +1,8 @@
 """How a form's cells are read, for every per-project layout (goals forms and self-evaluations alike).
 
 The rows of a document in reading order (a sheet, a page at a time), a printed label as a lookup key, a cell's
-text as one line, a name with its printed code, and the money lines forms print (``财政拨款``, ``当年一般公共预算``).
+text as one line, a name with its printed code, the money lines forms print (``财政拨款``, ``当年一般公共预算``),
+and a target's text from the cells that print it apart (计算符号 | 指标值 | 计量单位).
 """
 
 from __future__ import annotations
@@ -75,6 +76,20 @@ def coded(text: str) -> tuple[str | None, str]:
     if match is None:
         return None, text
     return (match["code"] or match["code2"]), (match["name"] or match["name2"]).strip()
+
+
+_COMPARATOR_START = re.compile(r"^\s*(?:[≥≤<>=＝＜＞]|大于|小于|不低于|不高于|不少于|不超过|不大于|不小于)")
+
+
+def target_text(value: str, computation: str, unit: str) -> str:
+    """A target's text from the cells that print it: 计算符号 + 指标值 + 计量单位, without doubling."""
+    text = value
+    sign = computation.strip()
+    if sign and sign not in ("定性", "定量") and not _COMPARATOR_START.match(text):
+        text = sign + text
+    if unit and not text.rstrip().endswith(unit.strip()) and re.search(r"\d\s*$", text):
+        text = text + unit.strip()
+    return text
 
 
 @dataclass
