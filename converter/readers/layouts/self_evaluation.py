@@ -427,57 +427,75 @@ def read_self_evaluations(doc: Document, *, department: str | None = None, year:
                               "主管部门, 年初预算数 | 全年预算数 | 全年执行数 and an indicator grid … | 实际完成值 | 分值 | 得分")
     publisher = _TITLE_PUBLISHER.match(fold(reader.page_title))
     for form in forms:
-        problems = form.problems
-        if not form.name:
-            table.problems.extend(problems)
-            table.problems.append(Problem(doc.file, form.first, "evaluation-without-name",
-                                          "self-evaluation has no 项目名称; not converted, its text kept here",
-                                          "; ".join(f"{f.label} {f.value}".strip() for f in form.fields[:8]), "error", form.where))
-            continue
-        form_year = reader.forced_year or form.year
-        if form_year is None:
-            table.problems.extend(problems)
-            table.problems.append(Problem(doc.file, form.first, "evaluation-year-missing",
-                                          "self-evaluation states no year ((2022年度)); not converted: give --year", form.name, "error", form.where))
-            continue
-        name, source = form.department, "form"
-        if department:
-            name, source = department, "option"
-        elif not name and publisher is not None and not _TITLE.search(publisher["name"]):
-            name, source = publisher["name"], "title"
-        elif not name and form.unit:
-            name, source = form.unit, "unit"
-        if not name:
-            table.problems.extend(problems)
-            table.problems.append(Problem(doc.file, form.first, "evaluation-department-missing",
-                                          "self-evaluation names no 主管部门 and no 实施单位; not converted: give --department",
-                                          form.name, "error", form.where))
-            continue
-        if source in ("title", "unit"):
-            taken = "the page title" if source == "title" else "its 实施单位"
-            problems.append(Problem(doc.file, form.first, "evaluation-department-missing",
-                                    f"self-evaluation names no 主管部门; taken from {taken} (give --department to name it)",
-                                    name, "warning", form.where))
-        if form.money_unit != AMOUNT_UNIT and form.budget:
-            problems.append(Problem(doc.file, form.first, "amount-unit",
-                                    f"amounts printed in {form.money_unit}; converted exactly to 万元", form.money_unit, "info", form.where))
-        if not form.budget:
-            problems.append(Problem(doc.file, form.first, "evaluation-without-money",
-                                    "self-evaluation has no money block (年初预算数 | 全年预算数 | 全年执行数); a cut document?",
-                                    form.name, "warning", form.where))
-        if not form.results:
-            problems.append(Problem(doc.file, form.first, "evaluation-without-results",
-                                    "self-evaluation has no indicator grid (… | 实际完成值 | 分值 | 得分); a cut document?",
-                                    form.name, "warning", form.where))
-        table.evaluations.append(Evaluation(
-            name=form.name, department=name, unit=form.unit or name, year=form_year,
-            title=form.title or f"项目支出绩效自评表({form_year}年度)", department_code=form.department_code,
-            department_from=source, unit_code=form.unit_code, unit_of_amounts=form.money_unit,
-            budget=form.budget, expected_goal=form.expected, achieved_goal=form.achieved, results=form.results,
-            total_points=form.total_points, total_score=form.total_score, fields=tuple(form.fields),
-            problems=problems, line=form.first, page=form.page or 1, where=form.name_where or form.where,
-        ))
+        evaluation, refused = _evaluation(doc.file, form, reader.forced_year or form.year, department, publisher)
+        if evaluation is None:
+            table.problems.extend(refused)
+        else:
+            table.evaluations.append(evaluation)
     if not table.evaluations:
         why = next((p for p in table.problems if p.severity == "error"), None)
         raise EvaluationError(doc.file, why.where if why else "1", f"no self-evaluation could be converted: {why.message if why else ''}")
     return table
+
+
+def _evaluation(file: str, form: _Form, year: int | None, department: str | None,
+                publisher: re.Match[str] | None) -> tuple[Evaluation | None, list[Problem]]:
+    """A form's evaluation, or None and the form's problems with the error that kept it out (text kept)."""
+    refusal = None
+    name, source = _department_of(form, department, publisher)
+    if not form.name:
+        refusal = Problem(file, form.first, "evaluation-without-name", "self-evaluation has no 项目名称; not converted, its text kept here",
+                          "; ".join(f"{f.label} {f.value}".strip() for f in form.fields[:8]), "error", form.where)
+    elif year is None:
+        refusal = Problem(file, form.first, "evaluation-year-missing",
+                          "self-evaluation states no year ((2022年度)); not converted: give --year", form.name, "error", form.where)
+    elif not name:
+        refusal = Problem(file, form.first, "evaluation-department-missing",
+                          "self-evaluation names no 主管部门 and no 实施单位; not converted: give --department",
+                          form.name, "error", form.where)
+    if refusal is not None or year is None:
+        return None, [*form.problems, *([refusal] if refusal else [])]
+    problems = [*form.problems, *_warnings(file, form, name, source)]
+    return Evaluation(
+        name=form.name, department=name, unit=form.unit or name, year=year,
+        title=form.title or f"项目支出绩效自评表({year}年度)", department_code=form.department_code,
+        department_from=source, unit_code=form.unit_code, unit_of_amounts=form.money_unit,
+        budget=form.budget, expected_goal=form.expected, achieved_goal=form.achieved, results=form.results,
+        total_points=form.total_points, total_score=form.total_score, fields=tuple(form.fields),
+        problems=problems, line=form.first, page=form.page or 1, where=form.name_where or form.where,
+    ), []
+
+
+def _department_of(form: _Form, department: str | None, publisher: re.Match[str] | None) -> tuple[str, str]:
+    """The 主管部门 and where it came from: the option, the form, the page title or the 实施单位 (many print none)."""
+    if department:
+        return department, "option"
+    if form.department:
+        return form.department, "form"
+    if publisher is not None and not _TITLE.search(publisher["name"]):
+        return publisher["name"], "title"
+    if form.unit:
+        return form.unit, "unit"
+    return "", "form"
+
+
+def _warnings(file: str, form: _Form, department: str, source: str) -> list[Problem]:
+    """What a reader of the converted form should know: a department taken from elsewhere, 元, a cut form."""
+    problems = []
+    if source in ("title", "unit"):
+        taken = "the page title" if source == "title" else "its 实施单位"
+        problems.append(Problem(file, form.first, "evaluation-department-missing",
+                                f"self-evaluation names no 主管部门; taken from {taken} (give --department to name it)",
+                                department, "warning", form.where))
+    if form.money_unit != AMOUNT_UNIT and form.budget:
+        problems.append(Problem(file, form.first, "amount-unit",
+                                f"amounts printed in {form.money_unit}; converted exactly to 万元", form.money_unit, "info", form.where))
+    if not form.budget:
+        problems.append(Problem(file, form.first, "evaluation-without-money",
+                                "self-evaluation has no money block (年初预算数 | 全年预算数 | 全年执行数); a cut document?",
+                                form.name, "warning", form.where))
+    if not form.results:
+        problems.append(Problem(file, form.first, "evaluation-without-results",
+                                "self-evaluation has no indicator grid (… | 实际完成值 | 分值 | 得分); a cut document?",
+                                form.name, "warning", form.where))
+    return problems
