@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 from ...categories import LEVEL1, classify
 from ...indicators import target_of
-from ...money import AmountError, parse_amount, unit_of_label
+from ...money import Amount, AmountError, parse_amount, unit_of_label
 from ...records import (
     AMOUNT_UNIT, Amounts, Department, Field, Goal, Indicator, Problem, Project, Table, Target, Unit,
 )
@@ -732,33 +732,49 @@ def read_forms(
 
 
 def _record(reader: _Reader, table: Table, form: _Form, departments: dict[tuple[str, int], Department]) -> Project | None:
-    file = table.file
-    problems = form.problems
-    if not form.name:
-        table.problems.extend(problems)
-        text = "; ".join(f"{f.label} {f.value}".strip() for f in form.fields[:8])
-        table.problems.append(Problem(file, form.first, "form-without-name",
-                                      "form has no 项目名称 (an empty template?); not converted, its text kept here",
-                                      text, "error", form.where))
-        return None
+    """The form's project, filed under its department and unit; None (the form's text kept as problems) when refused."""
     year = reader.forced_year or form.year or _year_of(form.period or " ".join(form.period_parts))
-    if year is None:
-        table.problems.extend(problems)
-        table.problems.append(Problem(file, form.first, "form-year-missing",
-                                      "form states no year (title, (2025年度), 项目期); not converted: give --year", form.name, "error", form.where))
+    name = reader.forced_department or form.department or form.unit
+    refusal = _refusal(table.file, form, year, name)
+    if refusal is not None or year is None:
+        table.problems.extend([*form.problems, *([refusal] if refusal else [])])
         return None
-    name = reader.forced_department or form.department
-    if not name:
-        name = form.unit
-        if not name:
-            table.problems.extend(problems)
-            table.problems.append(Problem(file, form.first, "form-department-missing",
-                                          "form names no 主管部门 and no 实施单位; not converted: give --department",
-                                          form.name, "error", form.where))
-            return None
-        problems.append(Problem(file, form.first, "form-department-missing",
+    problems = form.problems
+    if not (reader.forced_department or form.department):
+        problems.append(Problem(table.file, form.first, "form-department-missing",
                                 "form names no 主管部门; its 实施单位 is taken as the department (give --department to name it)",
                                 name, "warning", form.where))
+    department, unit = _department_and_unit(form, name, year, departments)
+    amounts = _amounts(reader, form)
+    problems.extend(_gaps(table.file, form))
+    project = Project(
+        name=form.name, amounts=amounts, line=form.first, page=form.page or 1, raw="", canonical=True,
+        where=form.name_where, goal="", indicator_text="", indicators=list(form.indicators), problems=problems,
+        goals=tuple(form.goals), period=form.period or "-".join(form.period_parts), fields=tuple(form.fields),
+    )
+    unit.projects.append(project)
+    department.lines = (department.lines[0] or form.first, max(department.lines[1], form.last))
+    return project
+
+
+def _refusal(file: str, form: _Form, year: int | None, department: str) -> Problem | None:
+    """Why a form cannot be converted (no 项目名称, no year, no department), or None."""
+    if not form.name:
+        text = "; ".join(f"{f.label} {f.value}".strip() for f in form.fields[:8])
+        return Problem(file, form.first, "form-without-name",
+                       "form has no 项目名称 (an empty template?); not converted, its text kept here", text, "error", form.where)
+    if year is None:
+        return Problem(file, form.first, "form-year-missing",
+                       "form states no year (title, (2025年度), 项目期); not converted: give --year", form.name, "error", form.where)
+    if not department:
+        return Problem(file, form.first, "form-department-missing",
+                       "form names no 主管部门 and no 实施单位; not converted: give --department", form.name, "error", form.where)
+    return None
+
+
+def _department_and_unit(form: _Form, name: str, year: int,
+                         departments: dict[tuple[str, int], Department]) -> tuple[Department, Unit]:
+    """The department (one per folded name and year, across the document's forms) and the unit the form belongs to."""
     key = (fold(name), year)
     department = departments.get(key)
     if department is None:
@@ -772,29 +788,41 @@ def _record(reader: _Reader, table: Table, form: _Form, departments: dict[tuple[
         unit = Unit(name=unit_name, amounts=Amounts(None, ()), line=form.first, page=form.page or 1, raw="",
                     canonical=True, where=form.unit_where or form.where)
         department.units.append(unit)
-    amounts = _amounts(reader, form)
+    return department, unit
+
+
+def _gaps(file: str, form: _Form) -> list[Problem]:
+    """Warnings for a form without money or without indicators (often a document cut short)."""
+    gaps = []
     if not form.money:
-        problems.append(Problem(file, form.first, "form-without-money",
-                                "form states no money (年度资金总额, 财政拨款 …); the project has no amounts (a cut document?)",
-                                form.name, "warning", form.where))
+        gaps.append(Problem(file, form.first, "form-without-money",
+                            "form states no money (年度资金总额, 财政拨款 …); the project has no amounts (a cut document?)",
+                            form.name, "warning", form.where))
     if not form.indicators:
-        problems.append(Problem(file, form.first, "form-without-indicators",
-                                "form has no indicator grid (一级指标 | 二级指标 | 三级指标 | 指标值); a cut document?",
-                                form.name, "warning", form.where))
-    goals = tuple(form.goals)
-    period = form.period or "-".join(form.period_parts)
-    project = Project(
-        name=form.name, amounts=amounts, line=form.first, page=form.page or 1, raw="", canonical=True,
-        where=form.name_where, goal="", indicator_text="", indicators=list(form.indicators), problems=problems,
-        goals=goals, period=period, fields=tuple(form.fields),
-    )
-    unit.projects.append(project)
-    department.lines = (department.lines[0] or form.first, max(department.lines[1], form.last))
-    return project
+        gaps.append(Problem(file, form.first, "form-without-indicators",
+                            "form has no indicator grid (一级指标 | 二级指标 | 三级指标 | 指标值); a cut document?",
+                            form.name, "warning", form.where))
+    return gaps
 
 
 def _amounts(reader: _Reader, form: _Form) -> Amounts:
-    """The form's money: annual lines (年度/当年/本年) before plain ones of the same kind."""
+    """The form's money by kind, exactly in 万元, with the text as printed where it differs."""
+    values: dict[str, object] = {}
+    printed: list[tuple[str, str]] = []
+    for key, line in _chosen_lines(form).items():
+        amount = _amount(reader.file, form, line) if line.text else None
+        if amount is None:
+            continue
+        values[key] = amount.value
+        if amount.unit not in ("万元", "万") or amount.text != _canonical(amount.value):
+            printed.append((key, amount.text))
+    by_source = tuple((slug, values[slug]) for slug in _source_order(values) if slug != "total")
+    printed_unit = form.money_unit if form.money_unit != "万" else "万元"
+    return Amounts(values.get("total"), by_source, printed_unit, tuple(printed))  # type: ignore[arg-type]
+
+
+def _chosen_lines(form: _Form) -> dict[str, _Money]:
+    """One money line per kind: an annual one (年度/当年/本年) wins over a plain one; the others become fields."""
     chosen: dict[str, _Money] = {}
     for line in form.money:
         old = chosen.get(line.key)
@@ -804,37 +832,31 @@ def _amounts(reader: _Reader, form: _Form) -> Amounts:
             chosen[line.key] = line
         else:
             form.fields.append(Field(line.label, line.text, line.where))
-    values: dict[str, object] = {}
-    printed: list[tuple[str, str]] = []
-    unit = form.money_unit
-    for key, line in chosen.items():
-        if not line.text:
-            continue
-        text = line.text
-        if (part := _AMOUNT_WITH_NOTE.match(text)) is not None:
-            # 宁乡 2021: "6923.3552万元(其中:上级财政资金:6923.3552万元;本级财政:0万元)": the amount, and its breakdown as a field
-            text = part[1]
-            form.fields.append(Field(line.label, line.text, line.where))
-        try:
-            amount = parse_amount(text, unit)
-        except AmountError as err:
-            form.problems.append(Problem(reader.file, form.first, err.code if err.code in PROBLEM_CODES else "bad-amount",
-                                         f"{line.label} is not an amount ({err.message}); the cell is kept as a field",
-                                         line.text, "error", line.where))
-            form.fields.append(Field(line.label, line.text, line.where))
-            continue
-        if amount.full_width:
-            form.problems.append(Problem(reader.file, form.first, "full-width-digits", f"{line.label} is written in full-width digits; read as digits",
-                                         line.text, "info", line.where))
-        values[key] = amount.value
-        if amount.unit not in ("万元", "万") or amount.text != _canonical(amount.value):
-            printed.append((key, amount.text))
-        if amount.unit != "万元" and amount.unit != "万":
-            form.problems.append(Problem(reader.file, form.first, "amount-unit",
-                                         f"{line.label} is printed in {amount.unit}; converted exactly to 万元", line.text, "info", line.where))
-    by_source = tuple((slug, values[slug]) for slug in _source_order(values) if slug != "total")
-    printed_unit = unit if unit != "万" else "万元"
-    return Amounts(values.get("total"), by_source, printed_unit, tuple(printed))  # type: ignore[arg-type]
+    return chosen
+
+
+def _amount(file: str, form: _Form, line: _Money) -> Amount | None:
+    """One money line's amount, or None (the cell kept as a field, an error said) when it is not one."""
+    text = line.text
+    if (part := _AMOUNT_WITH_NOTE.match(text)) is not None:
+        # 宁乡 2021: "6923.3552万元(其中:上级财政资金:6923.3552万元;本级财政:0万元)": the amount, and its breakdown as a field
+        text = part[1]
+        form.fields.append(Field(line.label, line.text, line.where))
+    try:
+        amount = parse_amount(text, form.money_unit)
+    except AmountError as err:
+        form.problems.append(Problem(file, form.first, err.code if err.code in PROBLEM_CODES else "bad-amount",
+                                     f"{line.label} is not an amount ({err.message}); the cell is kept as a field",
+                                     line.text, "error", line.where))
+        form.fields.append(Field(line.label, line.text, line.where))
+        return None
+    if amount.full_width:
+        form.problems.append(Problem(file, form.first, "full-width-digits", f"{line.label} is written in full-width digits; read as digits",
+                                     line.text, "info", line.where))
+    if amount.unit not in ("万元", "万"):
+        form.problems.append(Problem(file, form.first, "amount-unit",
+                                     f"{line.label} is printed in {amount.unit}; converted exactly to 万元", line.text, "info", line.where))
+    return amount
 
 
 _AMOUNT_WITH_NOTE = re.compile(r"^\s*([0-9０-９][0-9０-９,，.．]*\s*(?:万元|亿元|万|元)?)\s*[(（].*[)）]\s*$", re.S)
