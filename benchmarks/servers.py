@@ -93,11 +93,13 @@ def scale(n: int, out: Path, timeout: float) -> dict:
     result: dict = {"tables": n, "queries": {}}
     store = folder / "store"
     result["load_store"] = measured([PERFKG, "load", str(source), "--store", str(store), "-q"], timeout=timeout)
+    print(n, "load-store", json.dumps(result["load_store"], ensure_ascii=False), flush=True)  # (kept if the run stops later)
     process, url, _ = start_virtuoso(folder / "virtuoso")
     try:
         env = {**os.environ, "PERFKG_ENDPOINT_USER": VIRTUOSO_USER, "PERFKG_ENDPOINT_PASSWORD": VIRTUOSO_PASSWORD}
         result["load_virtuoso"] = measured([PERFKG, "load", str(source), "--endpoint", url + "/sparql-auth", "-q"], env,
                                            process.pid, timeout)  # fmt: skip
+        print(n, "load-virtuoso", json.dumps(result["load_virtuoso"], ensure_ascii=False), flush=True)
         for name in catalog.names():
             if name in SKIP:
                 continue
