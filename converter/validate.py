@@ -160,11 +160,15 @@ def validate(store: ox.Store, engine: str = DEFAULT_ENGINE, shapes: tuple[str, .
     return Report(engine, _sorted(_check(store, engine, names)))
 
 
-def _check(store: ox.Store, engine: str, names: tuple[str, ...], part: str = "all") -> list[Result]:
+def _check(
+    store: ox.Store, engine: str, names: tuple[str, ...], part: str = "all", data: bytes | None = None
+) -> list[Result]:
     """Run one engine on the union of the store's graphs; name the focus nodes.
 
     ``part`` picks the shapes whose targets are kept: ``all``, or (table by
-    table) ``local`` / ``global`` (see :func:`split_shapes`).
+    table) ``local`` / ``global`` (see :func:`split_shapes`). ``data``: the
+    store's triples and the ontology as N-Triples already (repeats allowed:
+    the engine reads a set), for shacl-rust.
     """
     if engine == "pyshacl":
         results = _run_pyshacl(data_ntriples(store), _shapes_part(names, part))
@@ -172,7 +176,7 @@ def _check(store: ox.Store, engine: str, names: tuple[str, ...], part: str = "al
         # The SHACL-SPARQL constraints run set-based in pyoxigraph (below);
         # shacl-rust gets the other shapes: the same results, ≈ 5× cheaper.
         text, checks = _without_sparql(names, part)
-        results = _run_shacl_rust(data_ntriples(store, ontology=True), text, "nt")
+        results = _run_shacl_rust(data if data is not None else data_ntriples(store, ontology=True), text, "nt")
         results += _run_sparql(_triples_store(store), checks)
     return [_locate(store, r) for r in results]
 
@@ -569,6 +573,8 @@ class TableSource:
 
     read: Callable[[], Iterator[ox.Quad]]
     is_table: Callable[[object], bool] | None = None
+    #: The same input as runs of N-Quads lines of one graph (see :func:`_graph_runs`), when it is N-Quads files.
+    runs: Callable[[], Iterator[tuple[ox.NamedNode, bytes, list[bytes]]]] | None = None
 
 
 def tables_of_store(store: ox.Store) -> TableSource:
@@ -614,7 +620,9 @@ def tables_of_files(paths: Iterable[str], base: str | None = None) -> TableSourc
                 yield from ox.parse(stream, format=quad_format(path))
 
     if others:
-        return TableSource(read)  # tables told by their first quad; out of order, a first pass
+        # tables told by their first quad; out of order, a first pass
+        nquads = not tables and all(quad_format(p) == ox.RdfFormat.N_QUADS for p in others)
+        return TableSource(read, runs=(lambda: _graph_runs(others)) if nquads else None)
     shared = {ox.NamedNode(g) for g in SHARED_GRAPH_NAMES}
     return TableSource(read, lambda g: isinstance(g, ox.NamedNode) and g not in shared)
 
@@ -655,6 +663,7 @@ class _TableRun:
         self.is_table = is_table
         self.kinds: dict[object, bool] = {}  # graph → is a table, as first seen (no is_table given)
         self.shared: list[ox.Quad] = []
+        self._shared_done, self._shared_bytes = 0, b""  # self.shared[:done] as N-Triples
         self.shared_subjects: dict[object, int] = {}  # subject → tables validated when it was first seen
         self.results: dict[ox.NamedNode, list[Result]] = {}
         self.split: set[ox.NamedNode] = set()
@@ -666,7 +675,14 @@ class _TableRun:
 
     def run(self) -> Report:
         try:
-            self._first_pass(collect_shared=True)
+            if self.source.runs is not None:
+                try:
+                    self._first_pass_lines()
+                except _NotLines:  # not in the one-quad-a-line form: the same pass over parsed quads
+                    self._reset(self.source.is_table)
+                    self._first_pass(collect_shared=True)
+            else:
+                self._first_pass(collect_shared=True)
         except _OutOfOrder:
             self._reset(None)
             self._gather_shared()
@@ -779,6 +795,98 @@ class _TableRun:
             self.results.setdefault(name, []).extend(results)
             self._note(name, quads)
 
+    def _first_pass_lines(self) -> None:
+        """:meth:`_first_pass` on N-Quads lines: each table's triples go to the engines as bytes.
+
+        The quads of a table are not made Python objects: its lines, their
+        graph cut off, are loaded into the table's store in Rust, shacl-rust
+        reads the store's own N-Triples, and what :meth:`_note` needs is asked
+        of the store. Shared graphs' quads (a few hundred a table) are parsed
+        as before. Anything these lines cannot tell raises :class:`_NotLines`:
+        the run starts again over parsed quads.
+        """
+        name: ox.NamedNode | None = None
+        pending: list[bytes] = []  # N-Triples of the table run being gathered
+        for graph, suffix, lines in self.source.runs():
+            first = _one_quad(lines[0])
+            if first.graph_name != graph:
+                raise _NotLines
+            if not self._is_table(first):
+                for line in lines:
+                    quad = first if line is lines[0] else _one_quad(line)
+                    if quad.graph_name != graph:
+                        raise _NotLines
+                    if self._late(quad) or (quad.subject == graph and quad.object == PK.PerformanceGoalsTable):
+                        raise _OutOfOrder
+                    self._add_shared(quad)
+                continue
+            if graph != name:
+                if pending:
+                    self._validate_lines(name, pending)
+                name, pending = graph, []
+            # every line ends with the suffix (" <graph> ."), and none holds a line break: an exact cut
+            pending.append((b"\n".join(lines) + b"\n").replace(suffix + b"\n", b" .\n"))
+        if pending:
+            self._validate_lines(name, pending)
+
+    def _validate_lines(self, name: ox.NamedNode, parts: list[bytes]) -> None:
+        table = b"".join(parts)
+        if b"_:" in table:
+            raise _NotLines  # blank nodes: the store would name them anew, the engines must see one name
+        store = ox.Store()
+        try:
+            store.load(table, format=ox.RdfFormat.N_TRIPLES)
+        except SyntaxError:
+            raise _NotLines from None  # a line that was not a quad of the graph: the parsed pass reports it
+        if name in self.results:
+            self.split.add(name)
+        elif self.is_table is None and ox.Quad(name, RDF.type, PK.PerformanceGoalsTable) not in store:
+            raise _OutOfOrder
+        self._note_store(name, store)
+        shared = self._shared_ntriples()
+        store.load(shared, format=ox.RdfFormat.N_TRIPLES)
+        # the store's own text: it writes some literals anew (xsd:positiveInteger as the engines saw it before)
+        data = None
+        if self.engine == "shacl-rust":
+            data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) + _ontology_ntriples()
+        results = _check(store, self.engine, self.names, "local", data)
+        self.results.setdefault(name, []).extend(results)
+
+    def _shared_ntriples(self) -> bytes:
+        """The shared quads so far as N-Triples, serialized as they come."""
+        if self._shared_done < len(self.shared):
+            more = ox.serialize((q.triple for q in self.shared[self._shared_done :]), format=ox.RdfFormat.N_TRIPLES)
+            self._shared_bytes += more or b""
+            self._shared_done = len(self.shared)
+        return self._shared_bytes
+
+    def _note_store(self, name: ox.NamedNode, store: ox.Store) -> None:
+        """:meth:`_note` on a store holding only the table's triples: the same bookkeeping, by queries."""
+        root = ox.Literal(name.value + "/")
+        foreign: dict[object, list[ox.Triple]] = {}
+        for row in store.query(_FOREIGN, substitutions={ox.Variable("root"): name, ox.Variable("prefix"): root}):
+            foreign.setdefault(row["s"], []).append(ox.Triple(row["s"], row["p"], row["o"]))
+        keep = set(foreign)
+        classes = " ".join(f"<{c.value}>" for c in sorted(self.classes, key=lambda c: c.value))
+        typed = list(store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?c {{ {classes} }} ?s a ?c . ?s ?p ?o }}")) if classes else []
+        keep.update(row["s"] for row in typed)
+        found = {t for said in foreign.values() for t in said}
+        found.update(ox.Triple(row["s"], row["p"], row["o"]) for row in typed)
+        if self.inverse:
+            predicates = " ".join(f"<{p.value}>" for p in sorted(self.inverse, key=lambda p: p.value))
+            for row in store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {predicates} }} ?s ?p ?o }}"):
+                if row["o"] in keep:
+                    found.add(ox.Triple(row["s"], row["p"], row["o"]))
+        self.described.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in found)
+        for subject, said in foreign.items():
+            digest = hashlib.sha1("\n".join(sorted(str(t) for t in said)).encode()).digest()
+            if self.digests.setdefault(subject, digest) != digest:
+                self.conflicts.add(subject)
+        for row in store.query(_UNDESCRIBED):
+            o = row["o"]
+            if o not in self.shared_subjects:
+                self.unresolved.setdefault(o, set()).add(name)
+
     def _note(self, name: ox.NamedNode, quads: list[ox.Quad]) -> None:
         """Keep what a table says about shared resources; check it against the other tables'."""
         root, prefix = name.value, name.value + "/"
@@ -872,6 +980,74 @@ def _owner(iri: str, tables: dict[str, ox.NamedNode]) -> ox.NamedNode | None:
             return tables[iri[:cut]]
         cut = iri.rfind("/", 0, cut)
     return None
+
+
+class _NotLines(Exception):
+    """An N-Quads file not written one quad a line with a named graph: read it as parsed quads."""
+
+
+#: The triples of a table's store whose subject is not the table or under it (a blank node is not).
+_FOREIGN = (
+    "SELECT ?s ?p ?o ?root ?prefix WHERE { ?s ?p ?o "
+    "FILTER (!isIRI(?s) || (?s != ?root && !STRSTARTS(STR(?s), STR(?prefix)))) }"
+)
+#: IRIs a table's store names as an object without saying anything about them.
+_UNDESCRIBED = "SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER (isIRI(?o)) FILTER NOT EXISTS { ?o ?q ?v } }"
+
+
+def _one_quad(line: bytes) -> ox.Quad:
+    try:
+        quads = list(ox.parse(line, format=ox.RdfFormat.N_QUADS))
+    except (SyntaxError, ValueError):
+        raise _NotLines from None  # the parsed pass reports it
+    if len(quads) != 1:
+        raise _NotLines
+    return quads[0]
+
+
+def _graph_runs(paths: Iterable[str], block: int = 1 << 24) -> Iterator[tuple[ox.NamedNode, bytes, list[bytes]]]:
+    """The files' lines in runs of one graph: (graph, the lines' common end `` <graph> .``, the lines).
+
+    perfkg writes one quad a line, each ending in its graph's IRI; a line
+    that does not end so (a comment, a blank line, a blank-node graph) raises
+    :class:`_NotLines`. A default-graph triple whose object happens to be the
+    graph's IRI also ends so: cut to two terms, it fails to parse as
+    N-Triples, which raises too (see :meth:`_TableRun._validate_lines`).
+    """
+    for path in paths:
+        graph, suffix, lines = None, b"", []
+        rest = b""
+        with open(path, "rb") as stream:
+            while True:
+                chunk = stream.read(block)
+                data = rest + chunk
+                if not chunk:
+                    if data.strip():
+                        raise _NotLines  # a last line without a line break
+                    break
+                cut = data.rfind(b"\n") + 1
+                rest = data[cut:]
+                for line in data[:cut].split(b"\n")[:-1]:
+                    if suffix and line.endswith(suffix):
+                        lines.append(line)
+                        continue
+                    start = line.rfind(b" <")
+                    if start <= 0 or not line.endswith(b"> ."):
+                        raise _NotLines
+                    if lines:
+                        yield graph, suffix, lines
+                    suffix = line[start:]
+                    try:
+                        graph, lines = ox.NamedNode(suffix[2:-3].decode("utf-8")), [line]
+                    except ValueError:  # UnicodeDecodeError too
+                        raise _NotLines from None
+        if lines:
+            yield graph, suffix, lines
+
+
+@lru_cache(maxsize=1)
+def _ontology_ntriples() -> bytes:
+    return ox.serialize(_ontology_triples(), format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 # -- presenting -----------------------------------------------------------------

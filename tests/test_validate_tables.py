@@ -225,3 +225,83 @@ def test_pyshacl_agrees_table_by_table(changed):
     tables = validate_tables(tables_of_files([path]), "pyshacl", ("core.ttl",))
     assert tables.results == whole.results
     assert any(r.shape == SHAPES_NS + "BudgetUnit-subOrganizationOf" for r in tables.results)
+
+
+# -- N-Quads read as lines (issue 15) ---------------------------------------------------------
+#
+# perfkg's N-Quads (one quad a line, each ending in its graph's IRI) are validated without
+# making a Python object of each table's quad; a file in any other form is read as parsed
+# quads. Both must give the whole union's report: the lines path is checked above on every
+# .nq input (clean, broken, the four CHANGES); here, that it is the path taken, and that the
+# forms it cannot read fall back.
+
+
+def _count_passes(monkeypatch) -> dict[str, int]:
+    import converter.validate as v
+
+    calls = {"lines": 0, "quads": 0, "fallbacks": 0}
+    lines, quads, runs = v._TableRun._first_pass_lines, v._TableRun._first_pass, v._graph_runs
+
+    def count_lines(self):
+        calls["lines"] += 1
+        try:
+            return lines(self)
+        except v._NotLines:
+            calls["fallbacks"] += 1
+            raise
+
+    def count_quads(self, collect_shared):
+        calls["quads"] += 1
+        return quads(self, collect_shared)
+
+    monkeypatch.setattr(v._TableRun, "_first_pass_lines", count_lines)
+    monkeypatch.setattr(v._TableRun, "_first_pass", count_quads)
+    return calls
+
+
+def test_perfkg_nquads_are_read_as_lines(inputs, reports, monkeypatch):
+    calls = _count_passes(monkeypatch)
+    report = validate_tables(tables_of_files([inputs["broken.nq"]]))
+    assert calls == {"lines": 1, "quads": 0, "fallbacks": 0}
+    assert report.results == reports["broken.nq"][0].results
+    assert report.counts()["Violation"] == 2
+
+
+def _edited(path: Path, folder: Path, name: str, edit) -> Path:
+    lines = path.read_bytes().split(b"\n")
+    out = folder / name
+    out.write_bytes(b"\n".join(edit(lines)))
+    return out
+
+
+def _blank_node(lines: list[bytes]) -> list[bytes]:
+    """A blank node in table 2's graph (the store would rename it: the lines path cannot keep its label)."""
+    at = next(i for i, line in enumerate(lines) if line.endswith(b" .") and b"/table/" in line.rsplit(b" <", 1)[-1])
+    graph = lines[at].rsplit(b" <", 1)[-1]
+    return lines[: at + 1] + [b'_:note <http://www.w3.org/2000/01/rdf-schema#comment> "x" <' + graph] + lines[at + 1 :]
+
+
+def _default_triple(lines: list[bytes]) -> list[bytes]:
+    """A default-graph triple naming table 1's graph as its object: its line ends like the table's quads."""
+    at = next(i for i, line in enumerate(lines) if b"/table/" in line.rsplit(b" <", 1)[-1])
+    graph = lines[at].rsplit(b" <", 1)[-1][:-2]
+    return lines[: at + 1] + [b"<https://example.org/x> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <" + graph + b" ."] + lines[at + 1 :]
+
+
+FALLBACKS = {
+    "comment": lambda lines: [b"# written by hand"] + lines,
+    "crlf": lambda lines: [line + b"\r" if line else line for line in lines],
+    "blank-node": _blank_node,
+    "default-triple": _default_triple,
+}
+
+
+@pytest.mark.parametrize("name", list(FALLBACKS))
+def test_other_nquads_forms_fall_back_to_parsed_quads(inputs, tmp_path, monkeypatch, name):
+    path = _edited(inputs["broken.nq"], tmp_path, f"{name}.nq", FALLBACKS[name])
+    whole = validate(graph_of([path]))
+    calls = _count_passes(monkeypatch)
+    report = validate_tables(tables_of_files([path]))
+    assert calls["fallbacks"] == 1 and calls["quads"] >= 1
+    assert report.results == whole.results
+    assert report.counts()["Violation"] == 2
