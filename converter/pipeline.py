@@ -99,15 +99,18 @@ def build(
     report.loaded_graphs = sum(len(item.document.owned) for item in loaded)
     say(f"loaded {report.loaded_graphs} table graph(s) into the store {store_dir}/")
 
-    _answer_queries(Path(store_dir), out / "queries", report, say)
-    _write_report(Path(store_dir), out / "report", report, say)
+    known = _answer_queries(Path(store_dir), out / "queries", report, say)
+    _write_report(Path(store_dir), out / "report", report, say, known)
     return report
 
 
-def _write_report(store_dir: Path, folder: Path, report: BuildReport, say: Callable[[str], None]) -> None:
+def _write_report(
+    store_dir: Path, folder: Path, report: BuildReport, say: Callable[[str], None], known: dict[str, query.Result]
+) -> None:
     from .report import money, write_report
 
-    site = write_report(query.store_backend(store_dir), folder)
+    # the report's queries the build has just answered (their default parameters) are not run again
+    site = write_report(query.store_backend(store_dir), folder, known=known)
     report.report_pages = site.pages
     totals = site.totals
     say(f"report: {totals['units']} budget units, {totals['projects']} projects, {totals['indicators']:,} indicators, "
@@ -116,7 +119,8 @@ def _write_report(store_dir: Path, folder: Path, report: BuildReport, say: Calla
 
 def _answer_queries(
     store_dir: Path, folder: Path, report: BuildReport, say: Callable[[str], None], lang: str = "zh"
-) -> None:
+) -> dict[str, query.Result]:
+    """Answer every offline saved query; return the answers by the query text that gave them."""
     from . import sheets
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -124,11 +128,13 @@ def _answer_queries(
     people.mkdir(parents=True, exist_ok=True)
     backend = query.store_backend(store_dir)
     answers = []
+    known = {}
     for saved in catalog.catalogue():
         if _needs_network(saved):
             report.skipped_queries[saved.name] = "federated (needs the internet)"
             continue
-        result = backend.select(catalog.bind(saved))
+        text = catalog.bind(saved)
+        result = known[text] = backend.select(text)
         write_text(folder / f"{saved.name}.csv", query.write_csv(result), newline="")
         answer = sheets.Answer(saved, result)
         (people / f"{saved.name}.csv").write_bytes(sheets.excel_csv(answer, lang))
@@ -137,3 +143,4 @@ def _answer_queries(
     (folder.parent / "answers.xlsx").write_bytes(sheets.xlsx(answers, lang))
     say(f"answered {len(report.answers)} saved queries → {folder}/ (SPARQL CSV), {people}/ (CSV for Excel), "
         f"{folder.parent / 'answers.xlsx'} (perfkg query NAME --store {store_dir} to see one)")  # fmt: skip
+    return known

@@ -31,7 +31,7 @@ import hashlib
 import html
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -75,11 +75,18 @@ class ReportSummary:
 # -- asking the saved queries --------------------------------------------------------
 
 
-def ask(backend: Backend, say: Callable[[str], None] = lambda _: None) -> dict[str, list[dict[str, str | None]]]:
-    """Every report query's answer as rows of ``{variable: lexical value or None}``."""
+def ask(
+    backend: Backend, say: Callable[[str], None] = lambda _: None, known: Mapping[str, Result] | None = None
+) -> dict[str, list[dict[str, str | None]]]:
+    """Every report query's answer as rows of ``{variable: lexical value or None}``.
+
+    ``known``: answers already in hand, by the query text that gave them on
+    this backend (``perfkg build`` has just run most of these queries).
+    """
     answers = {}
     for name, params in QUERIES.items():
-        result = backend.select(catalog.bind(catalog.load(name), params))
+        text = catalog.bind(catalog.load(name), params)
+        result = known[text] if known is not None and text in known else backend.select(text)
         answers[name] = _rows(result)
         say(f"  {name}: {len(result.rows)} row(s)")
     return answers
@@ -504,10 +511,13 @@ RENDERERS = {"overview": render_overview, "unit": render_unit, "project": render
 # -- writing -----------------------------------------------------------------------------
 
 
-def write_report(backend: Backend, folder: str | Path = DEFAULT_REPORT, say: Callable[[str], None] = lambda _: None) -> ReportSummary:
-    """Ask the report's queries, then write every page and its JSON into ``folder``."""
+def write_report(
+    backend: Backend, folder: str | Path = DEFAULT_REPORT, say: Callable[[str], None] = lambda _: None,
+    known: Mapping[str, Result] | None = None,
+) -> ReportSummary:
+    """Ask the report's queries (those not ``known``, see :func:`ask`), then write every page and its JSON into ``folder``."""
     folder = Path(folder)
-    answers = ask(backend, say)
+    answers = ask(backend, say, known)
     pages = build_model(answers)
     summary = ReportSummary(folder, answers={n: len(rows) for n, rows in answers.items()})
     for sub in ("units", "projects"):
