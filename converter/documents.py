@@ -53,6 +53,14 @@ class Document:
     _default_targets: Callable[[Quad], list[NamedNode]] | None = None
     summary: Table | None = None
     options: ReadOptions | None = None  # how the source is read again as it loads (layout, department, year)
+    #: N-Quads written one quad a line, each in a named graph: the lines of each graph (see _scan_lines);
+    #: the store bulk-loads such a file as it is, in blocks of whole lines.
+    line_counts: dict[NamedNode, int] | None = None
+
+    def parsed(self) -> Document:
+        """The same file scanned by parsing it (what a load falls back to when reading lines fails)."""
+        assert self.rdf_format is not None
+        return _scan_rdf(self.path, self.rdf_format, self.base, lines=False)
 
     @property
     def source(self) -> Table | None:
@@ -167,8 +175,11 @@ def _scan_source(path: Path, base: str, options: ReadOptions | None = None) -> D
     )
 
 
-def _scan_rdf(path: Path, rdf_format: ox.RdfFormat, base: str, progress: bool | None = False) -> Document:
+def _scan_rdf(path: Path, rdf_format: ox.RdfFormat, base: str, progress: bool | None = False, *, lines: bool = True) -> Document:
     """Parse an RDF file once: check its syntax, find its tables and hash it.
+
+    N-Quads in perfkg's form (``lines``) are not parsed here but read as lines
+    (:func:`_scan_lines`); their syntax is checked as they load.
 
     A named graph that holds its own ``pk:PerformanceGoalsTable`` is owned by
     the document; default-graph triples (Turtle, N-Triples) go to the graph of
@@ -176,6 +187,12 @@ def _scan_rdf(path: Path, rdf_format: ox.RdfFormat, base: str, progress: bool | 
     anything else to every table in the file, or to a graph named after the
     file when it has no table.
     """
+    if lines and rdf_format == ox.RdfFormat.N_QUADS:
+        found = _scan_lines(path, progress)
+        if found is not None:
+            sha256, tables, counts = found
+            return Document(path, sha256, path.stat().st_size, base, sorted(tables, key=str), rdf_format=rdf_format,
+                            line_counts=counts)  # fmt: skip
     digest = hashlib.sha256()
     tables: set[NamedNode] = set()
     default_tables: set[NamedNode] = set()
@@ -199,6 +216,77 @@ def _scan_rdf(path: Path, rdf_format: ox.RdfFormat, base: str, progress: bool | 
     doc.owned = sorted(tables | set(fallback), key=str)
     doc._default_targets = _placer(sorted(default_tables, key=str), fallback)
     return doc
+
+
+#: Text whose line is parsed while scanning lines: a table's type, a self-evaluation report's, an escape.
+_MARKERS = (b"PerformanceGoalsTable>", b"SelfEvaluationReport>", b"\\u", b"\\U")
+_TYPED = (PK.PerformanceGoalsTable, PK.SelfEvaluationReport)
+
+
+def _scan_lines(path: Path, progress: bool | None = False, block: int = 1 << 24) -> tuple[str, set[NamedNode], dict[NamedNode, int]] | None:
+    """Hash N-Quads written one quad a line and find their tables, without parsing every line.
+
+    Each line must end in a graph IRI (`` <graph> .``); the first line of each
+    run of one graph is parsed and must be a quad in that graph; the lines
+    that name a table class (or hold an escape) are parsed to find the tables.
+    None when the file is in another form (a comment, a blank line, a blank
+    node, a line break other than LF …): it is then parsed as any RDF file.
+    A default-graph triple ending in the graph's IRI is not seen here; the
+    load finds it (the default graph is not empty) and starts again parsing.
+    """
+    digest = hashlib.sha256()
+    tables: set[NamedNode] = set()
+    counts: dict[bytes, int] = {}
+    suffix, count, rest = b"", 0, b""
+    with path.open("rb") as raw, Progress(path.stat().st_size, f"checking {path.name}", enabled=progress) as bar:
+        reader = CountingReader(raw, bar)
+        while True:
+            chunk = reader.read(block)
+            digest.update(chunk)
+            data = rest + chunk
+            cut = data.rfind(b"\n") + 1 if chunk else len(data)
+            rest, data = data[cut:], data[:cut]
+            if b"_:" in data:
+                return None  # blank nodes: each parse names them anew, a file must be parsed whole
+            lines = data.split(b"\n")
+            if lines[-1] == b"":
+                lines.pop()  # after the last line break
+            for line in lines:
+                if suffix and line.endswith(suffix):
+                    count += 1
+                    continue
+                start = line.rfind(b" <")
+                if start <= 0 or not line.endswith(b"> ."):
+                    return None
+                if count:
+                    counts[suffix] = counts.get(suffix, 0) + count
+                suffix, count = line[start:], 1
+                quad = _one_line(line)
+                if quad is None or not isinstance(quad.graph_name, NamedNode) or quad.graph_name.value.encode() != suffix[2:-3]:
+                    return None
+            for marker in _MARKERS:
+                at = data.find(marker)
+                while at >= 0:
+                    end = data.find(b"\n", at)
+                    quad = _one_line(data[data.rfind(b"\n", 0, at) + 1 : end if end >= 0 else len(data)])
+                    if quad is None:
+                        return None
+                    if quad.predicate == RDF.type and quad.object in _TYPED and quad.subject == quad.graph_name:
+                        tables.add(quad.graph_name)
+                    at = data.find(marker, end) if end >= 0 else -1
+            if not chunk:
+                break
+    if count:
+        counts[suffix] = counts.get(suffix, 0) + count
+    return digest.hexdigest(), tables, {NamedNode(k[2:-3].decode()): n for k, n in counts.items()}
+
+
+def _one_line(line: bytes) -> Quad | None:
+    try:
+        quads = list(ox.parse(line, format=ox.RdfFormat.N_QUADS))
+    except (SyntaxError, ValueError):
+        return None
+    return quads[0] if len(quads) == 1 else None
 
 
 def _placer(tables: list[NamedNode], fallback: list[NamedNode]) -> Callable[[Quad], list[NamedNode]]:
