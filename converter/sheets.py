@@ -75,6 +75,13 @@ class Answer:
     query: SavedQuery
     result: Result
     params: dict[str, str] = field(default_factory=dict)
+    _people: list[list[Cell | None]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def people(self) -> list[list[Cell | None]]:
+        """:func:`people_rows` of the answer, made once (the CSV for Excel and the workbook both write them)."""
+        if self._people is None:
+            self._people = people_rows(self.query, self.result)
+        return self._people
 
 
 @dataclass(frozen=True)
@@ -163,7 +170,7 @@ def excel_csv(answer: Answer, lang: str = "zh") -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(headers(answer.query, answer.result, lang))
-    for row in people_rows(answer.query, answer.result):
+    for row in answer.people():
         writer.writerow([_csv_text(c) for c in row])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
@@ -231,6 +238,8 @@ def _xml_cell(ref: str, value: Cell | str | None, style: int = _PLAIN) -> str:
 
 
 def _width(text: str) -> int:
+    if text.isascii():
+        return len(text)  # no wide character
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
@@ -304,7 +313,7 @@ def sheet_name(text: str, taken: set[str]) -> str:
 
 
 def _answer_sheet(answer: Answer, name: str, lang: str) -> _Sheet:
-    rows: list[list[Cell | str | None]] = list(people_rows(answer.query, answer.result))
+    rows: list[list[Cell | str | None]] = list(answer.people())
     return _Sheet(name, headers(answer.query, answer.result, lang), rows, note=_TEXT[lang]["empty"])
 
 
