@@ -580,10 +580,12 @@ class Reading:
             self.close()
             raise
 
-    def close(self) -> None:
+    def close(self, _close=os.close) -> None:
+        """Let the store go and release the swap lock (``_close`` is bound early: ``__del__`` may run at
+        interpreter exit, when the ``os`` module is already torn down)."""
         self.store = None
         if getattr(self, "_fd", None) is not None:
-            os.close(self._fd)
+            _close(self._fd)
             self._fd = None
 
     def __enter__(self) -> ox.Store:
