@@ -51,7 +51,7 @@ def _decimal(value: Decimal) -> Literal:
     return Literal(format(value, "f"), datatype=XSD.decimal)
 
 
-def _integer(value: int, datatype: NamedNode = XSD.positiveInteger) -> Literal:
+def _integer(value: int, datatype: NamedNode = XSD.integer) -> Literal:
     return Literal(str(value), datatype=datatype)
 
 

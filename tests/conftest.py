@@ -153,3 +153,33 @@ def jena_factory(tmp_path_factory) -> Iterator[Callable[[], str]]:
     yield start
     for process in processes:
         stop(process)
+
+
+# -- the multi-year fixture: the bundled table and a 2025 copy -------------------
+
+
+def write_year(source: Path, target: Path, year: int) -> Path:
+    """The bundled table as another year's table: only the title's year changes."""
+    lines = source.read_text(encoding="utf-8").split("\n")
+    for index, line in enumerate(lines):
+        if "\t" not in line and "2024年项目支出绩效目标表" in line:
+            lines[index] = line.replace("2024年", f"{year}年")
+    target.write_text("\n".join(lines), encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="session")
+def multi_year_nquads(tmp_path_factory) -> Path:
+    """N-Quads of the 2024 table and a 2025 copy, converted apart and concatenated (two named graphs)."""
+    from converter.cli import main
+
+    folder = tmp_path_factory.mktemp("multi-year")
+    sources = [SOURCE, write_year(SOURCE, folder / "gz-2025.txt", 2025)]
+    parts = []
+    for index, source in enumerate(sources):
+        path = folder / f"{index}.nq"
+        assert main(["convert", str(source), "--format", "nq", "-o", str(path)]) == 0
+        parts.append(path.read_bytes())
+    out = folder / "multi-year.nq"
+    out.write_bytes(b"".join(parts))
+    return out

@@ -13,6 +13,6 @@ PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX qudt: <http://qudt.org/schema/qudt/>
 PREFIX : <https://w3id.org/perfkg/id/>
 
-DELETE { :table\/d\/2024\/unit\/u\/project\/p\/anomaly\/1 pk:sourceLine "10"^^xsd:positiveInteger . }
+DELETE { :table\/d\/2024\/unit\/u\/project\/p\/anomaly\/1 pk:sourceLine "10"^^xsd:integer . }
 INSERT { :table\/d\/2024\/unit\/u\/project\/p\/anomaly\/1 pk:sourceLine "0"^^xsd:integer . }
 WHERE {}

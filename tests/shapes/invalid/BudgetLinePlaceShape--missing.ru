@@ -13,4 +13,4 @@ PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX qudt: <http://qudt.org/schema/qudt/>
 PREFIX : <https://w3id.org/perfkg/id/>
 
-DELETE DATA { :table\/d\/2024\/unit\/u\/project\/p pk:sourceLine "10"^^xsd:positiveInteger . }
+DELETE DATA { :table\/d\/2024\/unit\/u\/project\/p pk:sourceLine "10"^^xsd:integer . }

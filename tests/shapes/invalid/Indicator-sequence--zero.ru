@@ -13,5 +13,5 @@ PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX qudt: <http://qudt.org/schema/qudt/>
 PREFIX : <https://w3id.org/perfkg/id/>
 
-DELETE DATA { :table\/d\/2024\/unit\/u\/project\/p\/indicator\/1 pk:sequence "1"^^xsd:positiveInteger . } ;
+DELETE DATA { :table\/d\/2024\/unit\/u\/project\/p\/indicator\/1 pk:sequence "1"^^xsd:integer . } ;
 INSERT DATA { :table\/d\/2024\/unit\/u\/project\/p\/indicator\/1 pk:sequence "0"^^xsd:integer . }

@@ -13,5 +13,5 @@ PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX qudt: <http://qudt.org/schema/qudt/>
 PREFIX : <https://w3id.org/perfkg/id/>
 
-DELETE DATA { :table\/d\/2024 pk:sourceLine "1"^^xsd:positiveInteger . } ;
+DELETE DATA { :table\/d\/2024 pk:sourceLine "1"^^xsd:integer . } ;
 INSERT DATA { :table\/d\/2024 pk:sourceLine "0"^^xsd:integer . }
