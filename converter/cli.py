@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import __version__
 from .convert import Conversion, graph_of, read_tables, write_graph
+from .dataset import PUBLISHER_TYPES
 from .export import export_rows
 from .iris import BaseIriError, check_base
 from .encoding import check_encoding
@@ -96,10 +97,17 @@ def cmd_convert(args: argparse.Namespace) -> int:
     write, conforms = _validate_before_writing(conversion, args) if args.validate else (True, True)
     if not write:
         return EXIT_NEGATIVE
-    write_graph(conversion, args.format, args.output, args.base, args.download_url, jobs=_jobs_of(args))
+    write_graph(conversion, args.format, args.output, args.base, args.download_url, jobs=_jobs_of(args), publication=_publication_of(args))
     if not conforms:  # --validate --force: written, but the verdict stays negative
         return EXIT_NEGATIVE
     return EXIT_SKIPPED if errors else EXIT_OK
+
+
+def _publication_of(args: argparse.Namespace):
+    """What ``--contact``, ``--licence`` and ``--publisher-type`` say, for the dataset description."""
+    from .dataset import Publication
+
+    return Publication(args.contact, args.licence, args.publisher_type)
 
 
 def _jobs_of(args: argparse.Namespace) -> int:
@@ -119,7 +127,7 @@ def _convert_streaming(args: argparse.Namespace) -> int:
 
     conversion, written = stream_graph(
         args.inputs, args.format, args.output, args.base, args.download_url, args.encoding, keep=keep, jobs=_jobs_of(args),
-        options=_read_options(args),
+        options=_read_options(args), publication=_publication_of(args),
     )
     _warnings, errors = report_problems(conversion)
     _summarise_tables(conversion)
@@ -236,6 +244,17 @@ def _add_lang(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument("--lang", choices=["zh", "en"], default=None, help=help_text)
 
 
+def _contact(value: str) -> str:
+    """An e-mail address (``name@host``, ``mailto:`` optional) or an absolute http(s) URL."""
+    if value.startswith(("http://", "https://")):
+        return _absolute_url(value)
+    address = value.removeprefix("mailto:")
+    local, at, host = address.partition("@")
+    if not (at and local and "." in host and address.isascii() and not any(c in address for c in " <>\"")):
+        raise argparse.ArgumentTypeError(f"--contact takes an e-mail address or an http(s) URL (found {value!r})")
+    return address
+
+
 def _add_base(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base", type=_base, default=DEFAULT_BASE, help=f"base IRI of the data (default {DEFAULT_BASE})")
 
@@ -263,6 +282,19 @@ def _convert_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--download-url", type=_absolute_url, metavar="URL",
         help="URL where the written file will be published (the dataset description's dcat:downloadURL)",
+    )
+    p.add_argument(
+        "--contact", type=_contact, metavar="EMAIL|URL",
+        help="the publisher's contact point, an e-mail address or an http(s) URL (dcat:contactPoint, a vCard)",
+    )
+    p.add_argument(
+        "--licence", "--license", dest="licence", type=_absolute_url, metavar="IRI",
+        help="IRI of the data's licence, e.g. https://creativecommons.org/licenses/by/4.0/ (dcterms:license)",
+    )
+    p.add_argument(
+        "--publisher-type", choices=sorted(PUBLISHER_TYPES), metavar="LEVEL",
+        help="the publisher's level of government, as the ADMS publisher type (dcterms:type): "
+        + ", ".join(sorted(PUBLISHER_TYPES)),
     )
     _add_jobs(p)
     _add_base(p)
@@ -537,7 +569,7 @@ def _validate_before_writing(conversion: Conversion, args: argparse.Namespace) -
     from .validate import Report, as_text, validate
 
     store = ox.Store()
-    store.bulk_extend(quads(conversion, args.base))
+    store.bulk_extend(quads(conversion, args.base, publication=_publication_of(args)))
     report = validate(store)
     counts = report.counts()
     summary = f"{counts['Violation']} violation(s), {counts['Warning']} warning(s), {counts['Info']} info(s)"

@@ -16,7 +16,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from . import render
-from .dataset import Distribution, Provenance
+from .dataset import Distribution, Provenance, Publication
 from .graph import GraphBuilder
 from .iris import Minter
 from .limits import check_table
@@ -82,12 +82,17 @@ def _with_encoding(options: ReadOptions | None, encoding: str | None) -> ReadOpt
     return options
 
 
-def quads(conversion: Conversion, base: str = DEFAULT_BASE, distribution: Distribution | None = None) -> Iterator[ox.Quad]:
+def quads(
+    conversion: Conversion, base: str = DEFAULT_BASE, distribution: Distribution | None = None,
+    publication: Publication | None = None,
+) -> Iterator[ox.Quad]:
     """The quads of all tables of a conversion, one minter so IRIs stay unique.
 
-    ``distribution`` is the file being written, for each table's dataset description.
+    ``distribution`` is the file being written and ``publication`` what the
+    publisher adds (contact, licence, publisher type), for each table's
+    dataset description.
     """
-    builder = GraphBuilder(Minter(base), Provenance.current(distribution))
+    builder = GraphBuilder(Minter(base), Provenance.current(distribution, publication=publication))
     for index, table in enumerate(conversion.tables):
         check_table(table)
         yield from builder.quads(table, schemes=index == 0)
@@ -100,6 +105,7 @@ def write_graph(
     base: str = DEFAULT_BASE,
     download_url: str | None = None,
     jobs: int = 1,
+    publication: Publication | None = None,
 ) -> None:
     """Write the graph to a file (atomically) or, when ``output`` is None, to stdout.
 
@@ -108,18 +114,19 @@ def write_graph(
     """
     distribution = Distribution(fmt, download_url) if download_url else None
     if output is None:
-        _write(conversion.tables, fmt, sys.stdout.buffer, base, distribution, jobs)
+        _write(conversion.tables, fmt, sys.stdout.buffer, base, distribution, jobs, publication)
         sys.stdout.buffer.flush()
         return
     with atomic_output(Path(output)) as stream:
-        _write(conversion.tables, fmt, stream, base, distribution, jobs)
+        _write(conversion.tables, fmt, stream, base, distribution, jobs, publication)
 
 
 def _write(
-    parts: Iterable[Table], fmt: str, output: BinaryIO, base: str, distribution: Distribution | None, jobs: int
+    parts: Iterable[Table], fmt: str, output: BinaryIO, base: str, distribution: Distribution | None, jobs: int,
+    publication: Publication | None = None,
 ) -> None:
     """Tables (or a file's parts) to RDF: part by part where the format allows it, else from the quads."""
-    provenance = Provenance.current(distribution)
+    provenance = Provenance.current(distribution, publication=publication)
     if fmt in render.FORMATS:
         render.write_parts(parts, fmt, output, base, provenance, jobs)
         return
@@ -190,6 +197,7 @@ def stream_graph(
     keep: Callable[[Conversion], bool] | None = None,
     jobs: int = 1,
     options: ReadOptions | None = None,
+    publication: Publication | None = None,
 ) -> tuple[Conversion, bool]:
     """Convert source files straight to RDF, table by table, so memory stays flat as input grows.
 
@@ -204,12 +212,12 @@ def stream_graph(
     conversion = Conversion()
     parts = _summarised_parts(paths, encoding, conversion, options)
     if output is None:
-        _write(parts, fmt, sys.stdout.buffer, base, distribution, jobs)
+        _write(parts, fmt, sys.stdout.buffer, base, distribution, jobs, publication)
         sys.stdout.buffer.flush()
         return conversion, True
     try:
         with atomic_output(Path(output)) as stream:
-            _write(parts, fmt, stream, base, distribution, jobs)
+            _write(parts, fmt, stream, base, distribution, jobs, publication)
             if keep is not None and not keep(conversion):
                 raise _Discarded
     except _Discarded:

@@ -8,6 +8,18 @@ the city as ``dcterms:spatial``, keywords and theme, the conversion as a PROV
 activity by a versioned software agent, the distribution written, the
 vocabularies used and the number of triples.
 
+DCAT-AP 3.0.1's official SHACL shapes (mandatory, cardinality and range
+shapes, run by tests/test_dcat_ap.py) hold for what is written: the values of
+range-constrained properties are typed as the profile asks (the city a
+``dcterms:Location``, the language a ``dcterms:LinguisticSystem``, the theme
+a ``skos:Concept`` with its label, the ontology a ``dcterms:Standard``, media
+types ``dcterms:MediaType``), and each department's tables form one
+``dcat:DatasetSeries`` (``{base}table/{department}``; each year's table is
+``dcat:inSeries`` it). Recommended properties that neither the source nor the
+user gives are left out rather than invented: the contact point, licence and
+publisher type come from :class:`Publication` (``perfkg convert --contact
+--licence --publisher-type``).
+
 Two choices keep output deterministic and streaming:
 
 * **Conversion time** comes from ``SOURCE_DATE_EPOCH`` (the reproducible-builds
@@ -43,6 +55,9 @@ REFERENCE_GRAPH = NamedNode("https://w3id.org/perfkg/reference")
 
 FOAF = _Namespace("http://xmlns.com/foaf/0.1/")
 SPDX = _Namespace("http://spdx.org/rdf/terms#")
+VCARD = _Namespace("http://www.w3.org/2006/vcard/ns#")
+SKOS = _Namespace("http://www.w3.org/2004/02/skos/core#")
+ADMS_PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
 SCHEMA = _Namespace(PREFIXES["schema"])
 _EU = "http://publications.europa.eu/resource/authority/"
 _IANA = "http://www.iana.org/assignments/media-types/"
@@ -57,10 +72,19 @@ MEDIA: dict[str, tuple[str, str]] = {
     "xml": ("RDF_XML", "application/rdf+xml"),
 }
 
+#: ``--publisher-type`` name → (ADMS publisher type code, its English label in the ADMS vocabulary).
+#: The government levels only: the publishers of performance-goals tables are government departments.
+PUBLISHER_TYPES: dict[str, tuple[str, str]] = {
+    "local": ("LocalAuthority", "Local Authority"),
+    "regional": ("RegionalAuthority", "Regional authority"),
+    "national": ("NationalAuthority", "National authority"),
+    "supranational": ("SupraNationalAuthority", "Supra-national authority"),
+}
+
 #: Namespaces that may be reported as ``void:vocabulary`` (others are data, not vocabulary).
 VOCABULARIES = frozenset(
     [PREFIXES[k] for k in ("pk", "rdf", "rdfs", "owl", "skos", "dcterms", "dcat", "prov", "org", "void", "qudt", "schema")]
-    + ["http://xmlns.com/foaf/0.1/", "http://spdx.org/rdf/terms#"]
+    + ["http://xmlns.com/foaf/0.1/", "http://spdx.org/rdf/terms#", "http://www.w3.org/2006/vcard/ns#"]
 )
 
 
@@ -83,18 +107,42 @@ class Distribution:
 
 
 @dataclass(frozen=True, slots=True)
+class Publication:
+    """What the publisher says that the source table does not: DCAT-AP's recommended properties.
+
+    ``contact``: an e-mail address or an http(s) URL (``dcat:contactPoint``, a
+    vCard); ``licence``: the licence's IRI (``dcterms:license`` of the dataset
+    and its distribution); ``publisher_type``: a key of :data:`PUBLISHER_TYPES`
+    (the publisher's ``dcterms:type``, ADMS publisher type). Each is written
+    only when given.
+    """
+
+    contact: str | None = None
+    licence: str | None = None
+    publisher_type: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.publisher_type is not None and self.publisher_type not in PUBLISHER_TYPES:
+            raise ValueError(f"unknown publisher type {self.publisher_type!r}; expected one of {', '.join(PUBLISHER_TYPES)}")
+
+
+@dataclass(frozen=True, slots=True)
 class Provenance:
-    """What the dataset description says about the run: when, by which version, into what."""
+    """What the dataset description says about the run: when, by which version, into what, as published by whom."""
 
     version: str
     ended_at: datetime | None = None
     distribution: Distribution | None = None
+    publication: Publication = Publication()
 
     @classmethod
-    def current(cls, distribution: Distribution | None = None, environ: Mapping[str, str] = os.environ) -> Provenance:
+    def current(
+        cls, distribution: Distribution | None = None, environ: Mapping[str, str] = os.environ,
+        publication: Publication | None = None,
+    ) -> Provenance:
         from . import __version__
 
-        return cls(__version__, conversion_time(environ), distribution)
+        return cls(__version__, conversion_time(environ), distribution, publication or Publication())
 
 
 def conversion_time(environ: Mapping[str, str] = os.environ) -> datetime | None:
@@ -145,20 +193,72 @@ def describe(
     )
     yield t, DCTERMS.temporal, period_iri(base, year)
     if city is not None:
-        yield t, DCTERMS.spatial, city.iri
-    yield t, DCTERMS.language, NamedNode(_EU + "language/ZHO")
-    yield t, DCAT.theme, NamedNode(_EU + "data-theme/GOVE")
+        yield t, DCTERMS.spatial, city.iri  # a dcterms:Location (converter.places)
+    language = NamedNode(_EU + "language/ZHO")
+    yield t, DCTERMS.language, language
+    yield language, RDF.type, DCTERMS.LinguisticSystem
+    theme = NamedNode(_EU + "data-theme/GOVE")
+    yield t, DCAT.theme, theme
+    yield theme, RDF.type, SKOS.Concept  # DCAT-AP: a theme is a concept with a skos:prefLabel
+    yield theme, SKOS.prefLabel, Literal("Government and public sector", language="en")
+    yield theme, SKOS.inScheme, NamedNode(_EU + "data-theme")
     yield t, DCTERMS.conformsTo, NamedNode(ONTOLOGY)
+    yield NamedNode(ONTOLOGY), RDF.type, DCTERMS.Standard
     for keyword in (Literal("项目支出绩效目标", language="zh"), Literal("预算", language="zh"),
                     Literal("performance goals", language="en"), Literal("budget", language="en")):
         yield t, DCAT.keyword, keyword
     # DCAT-AP: an Agent must have foaf:name.
     yield dept_org, RDF.type, FOAF.Agent
     yield dept_org, FOAF.name, Literal(department.name, language="zh")
+    yield from _series(t, department, dept_org)
+    yield from _publication(t, department, dept_org, provenance.publication)
     yield from _source(table, source)
     yield from _activity(t, source, provenance, NamedNode(f"{base}software/perfkg/{provenance.version}"))
     if provenance.distribution is not None:
-        yield from _distribution(t, provenance.distribution)
+        yield from _distribution(t, provenance.distribution, provenance.publication)
+
+
+def series_iri(t: NamedNode) -> NamedNode:
+    """The department's series of yearly tables: the table IRI without its year."""
+    return NamedNode(t.value.rsplit("/", 1)[0])
+
+
+def _series(t: NamedNode, department: Department, dept_org: NamedNode) -> Iterator[tuple]:
+    """The department's tables across years as a ``dcat:DatasetSeries``, described the same way in every year's graph."""
+    series = series_iri(t)
+    yield t, DCAT.inSeries, series
+    yield series, RDF.type, DCAT.DatasetSeries
+    yield series, DCTERMS.title, Literal(f"{department.name}项目支出绩效目标表（历年）", language="zh")
+    yield series, DCTERMS.title, Literal(f"Project expenditure performance-goals tables of {department.name}, by fiscal year", language="en")
+    yield series, DCTERMS.description, Literal(f"{department.name}各预算年度的项目支出绩效目标表，每年一个数据集。", language="zh")
+    yield series, DCTERMS.description, Literal(
+        f"The yearly project expenditure performance-goals tables of {department.name}, one dataset per fiscal year.", language="en"
+    )
+    yield series, DCTERMS.publisher, dept_org
+
+
+def _publication(t: NamedNode, department: Department, dept_org: NamedNode, publication: Publication) -> Iterator[tuple]:
+    if publication.contact is not None:
+        contact = NamedNode(f"{t.value}/contact")
+        yield t, DCAT.contactPoint, contact
+        yield contact, RDF.type, VCARD.Kind
+        yield contact, RDF.type, VCARD.Organization
+        yield contact, VCARD.fn, Literal(department.name, language="zh")
+        if publication.contact.startswith(("http://", "https://")):
+            yield contact, VCARD.hasURL, NamedNode(publication.contact)
+        else:
+            yield contact, VCARD.hasEmail, NamedNode("mailto:" + publication.contact.removeprefix("mailto:"))
+    if publication.licence is not None:
+        licence = NamedNode(publication.licence)
+        yield t, DCTERMS.license, licence
+        yield licence, RDF.type, DCTERMS.LicenseDocument
+    if publication.publisher_type is not None:
+        code, label = PUBLISHER_TYPES[publication.publisher_type]
+        kind = NamedNode(ADMS_PUBLISHER_TYPE + code)
+        yield dept_org, DCTERMS.type, kind
+        yield kind, RDF.type, SKOS.Concept
+        yield kind, SKOS.prefLabel, Literal(label, language="en")
+        yield kind, SKOS.inScheme, NamedNode(ADMS_PUBLISHER_TYPE + "1.0")
 
 
 def _source(table: Table, source: NamedNode) -> Iterator[tuple]:
@@ -166,6 +266,7 @@ def _source(table: Table, source: NamedNode) -> Iterator[tuple]:
     yield source, SPDX.checksum, checksum
     yield checksum, RDF.type, SPDX.Checksum
     yield checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256
+    yield SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm
     yield checksum, SPDX.checksumValue, Literal(table.sha256, datatype=XSD.hexBinary)
 
 
@@ -184,7 +285,7 @@ def _activity(t: NamedNode, source: NamedNode, provenance: Provenance, agent: Na
     yield agent, SCHEMA.softwareVersion, Literal(provenance.version)
 
 
-def _distribution(t: NamedNode, distribution: Distribution) -> Iterator[tuple]:
+def _distribution(t: NamedNode, distribution: Distribution, publication: Publication) -> Iterator[tuple]:
     file_type, media_type = MEDIA[distribution.fmt]
     node = NamedNode(f"{t.value}/distribution/{distribution.fmt}")
     yield t, DCAT.distribution, node
@@ -193,9 +294,15 @@ def _distribution(t: NamedNode, distribution: Distribution) -> Iterator[tuple]:
     yield node, DCAT.accessURL, url  # DCAT-AP: mandatory
     yield node, DCAT.downloadURL, url
     yield t, VOID.dataDump, url
-    yield node, DCTERMS.format, NamedNode(f"{_EU}file-type/{file_type}")
-    yield node, DCAT.mediaType, NamedNode(_IANA + media_type)
+    file_format = NamedNode(f"{_EU}file-type/{file_type}")
+    yield node, DCTERMS.format, file_format
+    yield file_format, RDF.type, DCTERMS.MediaTypeOrExtent
+    media = NamedNode(_IANA + media_type)
+    yield node, DCAT.mediaType, media
+    yield media, RDF.type, DCTERMS.MediaType
     yield node, DCTERMS.description, Literal(f"The table's graph as {media_type}.", language="en")
+    if publication.licence is not None:
+        yield node, DCTERMS.license, NamedNode(publication.licence)
 
 
 def counted(t: NamedNode, triples: Iterable[tuple]) -> Iterator[tuple]:

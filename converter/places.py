@@ -32,7 +32,7 @@ from functools import lru_cache
 from pyoxigraph import Literal, NamedNode
 
 from . import assets
-from .vocab import PK, PREFIXES, RDF, RDFS, _Namespace
+from .vocab import DCTERMS, PK, PREFIXES, RDF, RDFS, _Namespace
 
 OWL = _Namespace(PREFIXES["owl"])
 SCHEMA = _Namespace(PREFIXES["schema"])
@@ -185,6 +185,7 @@ def place_triples(gazetteer: Gazetteer, place: Place) -> Iterator[tuple]:
     """Describe a place (contract: schema:AdministrativeArea, pk:District or pk:City, code, labels)."""
     node = place.iri
     yield node, RDF.type, SCHEMA.AdministrativeArea
+    yield node, RDF.type, DCTERMS.Location  # what DCAT-AP asks of a dcterms:spatial value
     yield node, RDF.type, PK.District if place.is_county_level else PK.City
     yield node, RDFS.label, Literal(place.name_zh, language="zh")
     if place.name_en:

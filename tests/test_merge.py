@@ -153,8 +153,13 @@ def test_no_iri_has_two_labels_in_one_language(merged):
 
 def test_only_organisations_definitions_and_the_tool_are_in_both_tables(merged):
     shared = _graph_subjects(merged, TABLE_2024) & _graph_subjects(merged, TABLE_2025)
+    # Also shared by design: the department's dataset series (one across years), and the terms of other
+    # vocabularies that DCAT-AP wants typed (language, theme, the ontology as a standard, SHA-256).
     kinds = _rows(merged, """SELECT DISTINCT ?x WHERE {
-        { ?x a org:Organization } UNION { ?x a pk:IndicatorDefinition } UNION { ?x a prov:SoftwareAgent } }""")
+        { ?x a org:Organization } UNION { ?x a pk:IndicatorDefinition } UNION { ?x a prov:SoftwareAgent }
+        UNION { ?x a <http://www.w3.org/ns/dcat#DatasetSeries> } UNION { ?x a <http://purl.org/dc/terms/LinguisticSystem> }
+        UNION { ?x a <http://purl.org/dc/terms/Standard> } UNION { ?x a <http://spdx.org/rdf/terms#ChecksumAlgorithm> }
+        UNION { ?x a skos:Concept ; skos:inScheme <http://publications.europa.eu/resource/authority/data-theme> } }""")
     assert shared and shared <= {x for (x,) in kinds}
 
 
