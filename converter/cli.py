@@ -86,6 +86,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
     args.output = None if is_stdout(args.output) else args.output  # "-": standard output
     args.format = output_format(args.format, args.output)  # -o x.nt writes N-Triples
+    if getattr(args, "cube", False):
+        return _convert_cube(args)
     if not getattr(args, "validate", False) and not (args.strict and args.output is None):
         return _convert_streaming(args)
     conversion = read_tables(args.inputs, args.encoding, _read_options(args))
@@ -100,6 +102,27 @@ def cmd_convert(args: argparse.Namespace) -> int:
     write_graph(conversion, args.format, args.output, args.base, args.download_url, jobs=_jobs_of(args), publication=_publication_of(args))
     if not conforms:  # --validate --force: written, but the verdict stays negative
         return EXIT_NEGATIVE
+    return EXIT_SKIPPED if errors else EXIT_OK
+
+
+def _convert_cube(args: argparse.Namespace) -> int:
+    """convert --cube: the amounts as an RDF Data Cube / OpenBudgets.eu dataset (converter/cube.py)."""
+    from .convert import atomic_output, quads
+    from .cube import cube_quads
+    from .serialize import write
+
+    conversion = read_tables(args.inputs, args.encoding, _read_options(args))
+    warnings, errors = report_problems(conversion)
+    if args.strict and (warnings or errors):
+        _err("--strict: problems found in the source; nothing written")
+        return EXIT_NEGATIVE
+    cube = cube_quads(quads(conversion, args.base))
+    if args.output is None:
+        write(cube, args.format, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    else:
+        with atomic_output(Path(args.output)) as stream:
+            write(cube, args.format, stream)
     return EXIT_SKIPPED if errors else EXIT_OK
 
 
@@ -282,6 +305,10 @@ def _convert_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--download-url", type=_absolute_url, metavar="URL",
         help="URL where the written file will be published (the dataset description's dcat:downloadURL)",
+    )
+    p.add_argument(
+        "--cube", action="store_true",
+        help="write the amounts as an RDF Data Cube / OpenBudgets.eu dataset instead of the graph (ontology/cube.ttl)",
     )
     p.add_argument(
         "--contact", type=_contact, metavar="EMAIL|URL",

@@ -56,6 +56,7 @@ REFERENCE_GRAPH = NamedNode("https://w3id.org/perfkg/reference")
 FOAF = _Namespace("http://xmlns.com/foaf/0.1/")
 SPDX = _Namespace("http://spdx.org/rdf/terms#")
 VCARD = _Namespace("http://www.w3.org/2006/vcard/ns#")
+SDMX_ATTRIBUTE = _Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
 SKOS = _Namespace("http://www.w3.org/2004/02/skos/core#")
 ADMS_PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
 SCHEMA = _Namespace(PREFIXES["schema"])
@@ -204,6 +205,9 @@ def describe(
     yield theme, SKOS.inScheme, NamedNode(_EU + "data-theme")
     yield t, DCTERMS.conformsTo, NamedNode(ONTOLOGY)
     yield NamedNode(ONTOLOGY), RDF.type, DCTERMS.Standard
+    # Every amount is in 万元 (pk:amountUnit pk:TenThousandYuan): said as SDMX attributes too.
+    yield t, SDMX_ATTRIBUTE.currency, NamedNode(_EU + "currency/CNY")
+    yield t, SDMX_ATTRIBUTE.unitMult, NamedNode("http://purl.org/linked-data/sdmx/2009/code#unitMult-4")
     for keyword in (Literal("项目支出绩效目标", language="zh"), Literal("预算", language="zh"),
                     Literal("performance goals", language="en"), Literal("budget", language="en")):
         yield t, DCAT.keyword, keyword

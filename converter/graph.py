@@ -199,6 +199,7 @@ class GraphBuilder:
         self._described.add((str(graph), str(org)))
         yield org, RDF.type, ORG.Organization
         yield org, RDFS.label, _zh(name)
+        yield org, SKOS.prefLabel, _zh(name)  # where ORG and CPOV readers look for the name
         yield org, RDF.type, PK.BudgetUnit
         if department:
             yield org, RDF.type, PK.Department

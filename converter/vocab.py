@@ -28,7 +28,7 @@ PREFIXES: dict[str, str] = {
     "org": "http://www.w3.org/ns/org#",
     "void": "http://rdfs.org/ns/void#",
     "qudt": "http://qudt.org/schema/qudt/",
-    "schema": "https://schema.org/",
+    "schema": "http://schema.org/",
 }
 
 

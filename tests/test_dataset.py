@@ -34,7 +34,7 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX void: <http://rdfs.org/ns/void#>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 PREFIX spdx: <http://spdx.org/rdf/terms#>
-PREFIX schema: <https://schema.org/>
+PREFIX schema: <http://schema.org/>
 """
 
 
@@ -102,7 +102,7 @@ DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 FOAF = rdflib.Namespace("http://xmlns.com/foaf/0.1/")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
-SCHEMA = rdflib.Namespace("https://schema.org/")
+SCHEMA = rdflib.Namespace("http://schema.org/")
 
 
 @pytest.mark.parametrize(
@@ -209,7 +209,7 @@ def test_vocabularies_used(quad_store):
         "http://www.w3.org/2000/01/rdf-schema#", "http://purl.org/dc/terms/", "http://www.w3.org/ns/dcat#",
         "http://www.w3.org/ns/prov#", "http://rdfs.org/ns/void#", "http://www.w3.org/ns/org#",
         "http://www.w3.org/2004/02/skos/core#", "http://xmlns.com/foaf/0.1/", "http://spdx.org/rdf/terms#",
-        "https://schema.org/",
+        "http://schema.org/",
     }
 
 

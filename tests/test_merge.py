@@ -28,7 +28,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX schema: <https://schema.org/>
+PREFIX schema: <http://schema.org/>
 """
 TABLE_2024 = "https://w3id.org/perfkg/id/table/44b0e28eb04d1dda/2024"
 TABLE_2025 = "https://w3id.org/perfkg/id/table/44b0e28eb04d1dda/2025"

@@ -21,7 +21,7 @@ PLACE = "https://w3id.org/perfkg/place/"
 PREFIX = """PREFIX pk: <https://w3id.org/perfkg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX schema: <https://schema.org/>
+PREFIX schema: <http://schema.org/>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 """
 
