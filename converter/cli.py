@@ -107,8 +107,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 def _convert_cube(args: argparse.Namespace) -> int:
     """convert --cube: the amounts as an RDF Data Cube / OpenBudgets.eu dataset (converter/cube.py)."""
-    from .convert import atomic_output, quads
+    from .convert import quads
     from .cube import cube_quads
+    from .output import atomic_output
     from .serialize import write
 
     conversion = read_tables(args.inputs, args.encoding, _read_options(args))
