@@ -222,6 +222,26 @@ def describe(
         yield from _distribution(t, provenance.distribution, provenance.publication)
 
 
+def describe_evaluations(g: NamedNode, department: str, year: int, dept_org: NamedNode) -> Iterator[tuple]:
+    """What DCAT-AP 3.0.1 asks of a self-evaluation report (``g``, a ``dcat:Dataset``) beyond its title and publisher.
+
+    The same triples from every file of the department and year (two files may add to one report), so
+    they merge: no count, no file name.
+    """
+    yield g, DCTERMS.description, Literal(
+        f"{department}{year}年度项目支出绩效自评：各项目的预算执行、指标完成情况与得分，金额单位万元。", language="zh"
+    )
+    yield g, DCTERMS.description, Literal(
+        f"Project expenditure performance self-evaluations of {department} for fiscal year {year}: each project's "
+        "budget execution, indicator results and points; amounts in 万元 (10,000 CNY).",
+        language="en",
+    )
+    yield g, DCTERMS.conformsTo, NamedNode(ONTOLOGY)
+    yield NamedNode(ONTOLOGY), RDF.type, DCTERMS.Standard
+    # DCAT-AP: the publisher is a foaf:Agent with a foaf:name, as on the goals tables.
+    yield dept_org, RDF.type, FOAF.Agent
+    yield dept_org, FOAF.name, Literal(department, language="zh")
+
 def series_iri(t: NamedNode) -> NamedNode:
     """The department's series of yearly tables: the table IRI without its year."""
     return NamedNode(t.value.rsplit("/", 1)[0])

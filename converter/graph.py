@@ -29,7 +29,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from . import assets
 from .categories import LEVEL1, LEVEL2, PARENT
 from .indicators import normalize_name
-from .dataset import REFERENCE_GRAPH, Provenance, counted, describe, period_triples
+from .dataset import REFERENCE_GRAPH, Provenance, counted, describe, describe_evaluations, period_triples
 from .iris import Minter
 from .places import Gazetteer, Place, place_triples
 from .records import AMOUNT_UNIT, Department, Field, Indicator, Problem, Project, Row, Table, Target
@@ -374,6 +374,7 @@ class GraphBuilder:
         if table.format in _MEDIA_TYPES:
             yield source, DCTERMS["format"], NamedNode(_IANA + _MEDIA_TYPES[table.format])
         yield from self._organization(g, first.department, dept_org, department=True, code=first.department_code)
+        yield from describe_evaluations(g, first.department, first.year, dept_org)
         for evaluation in evaluations:
             yield from self._evaluation(g, evaluation, dept_org, year)
 

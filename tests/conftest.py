@@ -183,3 +183,22 @@ def multi_year_nquads(tmp_path_factory) -> Path:
     out = folder / "multi-year.nq"
     out.write_bytes(b"".join(parts))
     return out
+
+
+# -- the self-evaluation fixtures, as perfkg convert writes them ----------------
+
+#: A goals form and its self-evaluation (composed), Putuo from its published PDF (pages: pk:sourcePage),
+#: Tangxi from its Word attachment: two departments' self-evaluation reports and one goals table.
+SELF_EVALUATIONS = ("composed-putuo-2022-goals.html", "composed-putuo-2022-self-evaluation.html",
+                    "shanghai-putuo-tiyu-2022.pdf", "chizhou-guichi-tangxi-2022.docx")
+
+
+@pytest.fixture(scope="session")
+def self_evaluation_nquads(tmp_path_factory) -> Path:
+    """N-Quads of :data:`SELF_EVALUATIONS`, converted in one run by the CLI."""
+    from converter.cli import main
+
+    folder = Path(__file__).resolve().parent / "data" / "self-evaluations"
+    out = tmp_path_factory.mktemp("self-evaluations") / "self-evaluations.nq"
+    assert main(["convert", *(str(folder / name) for name in SELF_EVALUATIONS), "--format", "nq", "-o", str(out)]) == 0
+    return out

@@ -27,6 +27,7 @@ SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
+PK = rdflib.Namespace("https://w3id.org/perfkg/ontology#")
 RDF_TYPE = rdflib.RDF.type
 TABLE = "https://w3id.org/perfkg/id/table/44b0e28eb04d1dda/2024"
 SERIES = "https://w3id.org/perfkg/id/table/44b0e28eb04d1dda"
@@ -113,6 +114,22 @@ def test_bundled_table_with_every_publishing_option_passes(published, shapes):
 
 def test_multi_year_graph_passes_the_official_shapes(multi_year_nquads, shapes):
     assert _results(_union(multi_year_nquads), shapes) == []
+
+
+def test_self_evaluation_reports_pass_the_official_shapes(self_evaluation_nquads, shapes):
+    """A self-evaluation report is a dcat:Dataset too: described in zh and en, its publisher a named foaf:Agent."""
+    graph = _union(self_evaluation_nquads)
+    reports = set(graph.subjects(RDF_TYPE, PK.SelfEvaluationReport))
+    # By hand (tests/data/self-evaluations/make.py, 主管部门): Putuo's 体育局 (the published PDF and the
+    # composed form, one report) and Guichi's 棠溪镇, both 2022.
+    titles = {str(graph.value(r, DCTERMS.title)) for r in reports}
+    assert titles == {"上海市普陀区体育局2022年度项目支出绩效自评表", "池州市贵池区棠溪镇人民政府2022年度项目支出绩效自评表"}
+    assert reports <= set(graph.subjects(RDF_TYPE, DCAT.Dataset))
+    for report in reports:
+        assert {t.language for t in graph.objects(report, DCTERMS.description)} == {"zh", "en"}
+        publisher = graph.value(report, DCTERMS.publisher)
+        assert (publisher, RDF_TYPE, rdflib.URIRef("http://xmlns.com/foaf/0.1/Agent")) in graph
+    assert _results(graph, shapes) == []
 
 
 # -- the shapes do run: what perfkg writes to satisfy them, taken away, is caught ---

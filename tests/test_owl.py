@@ -139,18 +139,18 @@ def _outside_owl2(graph: rdflib.Graph) -> set[str]:
             and str(o.datatype) not in OWL2_DATATYPES}
 
 
-def test_data_literals_outside_owl2_are_only_calendar_datatypes(bundled_nquads, multi_year_nquads):
+def test_data_literals_outside_owl2_are_only_calendar_datatypes(bundled_nquads, multi_year_nquads, self_evaluation_nquads):
     # Fiscal years are xsd:gYear, the fiscal year's start and end xsd:date (dcat:startDate), deadline
     # targets xsd:date / gYearMonth / gMonthDay ("年底前" is --12-31) / gMonth / gYear. These are the
     # only literals HermiT has to ignore in the data runs.
-    for path in (bundled_nquads, multi_year_nquads):
+    for path in (bundled_nquads, multi_year_nquads, self_evaluation_nquads):
         outside = _outside_owl2(_data_graph(path))
         assert {str(XSD.gYear), str(XSD.date)} <= outside <= CALENDAR, outside
 
 
-@pytest.mark.parametrize("which", ["bundled", "multi-year"])
-def test_data_is_consistent_with_the_ontology(which, bundled_nquads, multi_year_nquads):
-    path = bundled_nquads if which == "bundled" else multi_year_nquads
+@pytest.mark.parametrize("which", ["bundled", "multi-year", "self-evaluations"])
+def test_data_is_consistent_with_the_ontology(which, bundled_nquads, multi_year_nquads, self_evaluation_nquads):
+    path = {"bundled": bundled_nquads, "multi-year": multi_year_nquads, "self-evaluations": self_evaluation_nquads}[which]
     world = owlready2.World()
     _vocabulary(world)
     data = _data_graph(path).serialize(format="nt", encoding="utf-8")
@@ -179,6 +179,19 @@ def test_hermit_refuses_a_line_number_that_is_not_an_integer():
     graph = rdflib.Graph()
     node = rdflib.URIRef("https://w3id.org/perfkg/test/row")
     graph.add((node, PK.sourceLine, rdflib.Literal("twelve")))
+    world.get_ontology("https://w3id.org/perfkg/test/bad").load(fileobj=io.BytesIO(graph.serialize(format="nt", encoding="utf-8")))
+    with pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
+        owlready2.sync_reasoner_hermit(world, debug=0)
+
+
+def test_hermit_refuses_a_self_evaluation_row_number_that_is_not_an_integer():
+    """The self-evaluation terms are in the reasoning too: pk:resultNumber ranges over xsd:integer."""
+    world = owlready2.World()
+    _vocabulary(world)
+    graph = rdflib.Graph()
+    node = rdflib.URIRef("https://w3id.org/perfkg/test/result")
+    graph.add((node, RDF.type, PK.IndicatorResult))
+    graph.add((node, PK.resultNumber, rdflib.Literal("1.5", datatype=XSD.decimal)))
     world.get_ontology("https://w3id.org/perfkg/test/bad").load(fileobj=io.BytesIO(graph.serialize(format="nt", encoding="utf-8")))
     with pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
         owlready2.sync_reasoner_hermit(world, debug=0)
