@@ -148,7 +148,7 @@ def test_a_broken_cube_violates_the_constraint(bundled_cube, name):
 
 
 def test_observations_are_the_project_amounts_of_the_source(bundled):
-    _total, _units, projects = derive.read()
+    _total, _units, projects = derive.read(derive.SOURCE.read_text(encoding="utf-8"), derive.YEAR)
     expected = Counter(
         (SOURCES[i], amount) for p in projects for i, amount in enumerate(p.amounts[1:]) if amount is not None
     )
