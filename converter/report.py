@@ -157,7 +157,9 @@ def build_model(answers: dict[str, list[dict]]) -> dict[str, dict]:
         project["indicators"] = len(by_project.get(project["iri"], []))
         project["withoutSatisfaction"] = project["iri"] in no_satisfaction
         project["withoutOutcome"] = project["iri"] in no_outcome
-    ordered = sorted(projects.values(), key=lambda p: (p["year"], int(p["line"]), p["iri"]))
+    # a project read from a form has no source line (its place is a pk:sourceLocation): after the lines, by IRI
+    ordered = sorted(projects.values(), key=lambda p: (p["year"], p["line"] is None or p["line"] == "",
+                                                       int(p["line"] or 0), p["iri"]))
 
     pages: dict[str, dict] = {}
     categories_of: dict[str, list[dict]] = defaultdict(list)

@@ -1,0 +1,56 @@
+"""Projects read from forms are in the saved queries' answers, not only those of the text table.
+
+A form's project has its place as ``pk:sourceLocation`` (``项目支出绩效目标表3!B4``), not
+``pk:sourceLine``; the queries once required the line and left every such project out, silently.
+Figures read off ``shared/data/samples/hubei-wuhan-qingshan-jyj-2020-project-goals-3.txt`` (the
+fixture's source, as in tests/readers/test_forms.py): one project, 资金总额 10000万元 from 财政拨款,
+seven indicators in the order printed, one of them 满意度 (category 3) and two 效益 (category 2).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from converter.cli import main
+
+FORM = Path(__file__).resolve().parent / "data" / "forms" / "wuhan-qingshan-2020.xlsx"
+PROJECT = "教育系统基础设施建设和设备购置"
+UNIT = "武汉市青山区教育局"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("form-queries") / "store"
+    assert main(["load", str(FORM), "--store", str(path), "-q"]) == 0
+    return path
+
+
+def _rows(capsys, store: Path, name: str) -> list[dict[str, str]]:
+    assert main(["query", name, "--store", str(store), "--format", "csv"]) == 0
+    return list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+
+
+def test_the_form_project_is_among_the_projects_by_amount(store, capsys):
+    [row] = _rows(capsys, store, "top-projects-by-amount")
+    assert (row["projectName"], row["unitName"], row["year"], row["amount"], row["line"]) == (PROJECT, UNIT, "2020", "10000", "")
+
+
+def test_its_seven_indicators_are_listed_in_printed_order(store, capsys):
+    rows = _rows(capsys, store, "indicators")
+    assert [(r["projectName"], r["sequence"], r["level1"], r["indicatorName"]) for r in rows] == [
+        (PROJECT, "1", "1", "重点建设工程安排数量"), (PROJECT, "2", "1", "重点建设工程验收合格率"),
+        (PROJECT, "3", "1", "建设项目成本"), (PROJECT, "4", "1", "重点建设工程按期完成率"),
+        (PROJECT, "5", "2", "基础教育巩固提高情况"), (PROJECT, "6", "2", "基础教育学校办学条件"),
+        (PROJECT, "7", "3", "学生、家长、社会满意度"),
+    ]
+
+
+def test_its_unit_is_counted_and_it_is_no_project_without_satisfaction(store, capsys):
+    [unit] = _rows(capsys, store, "funding-by-unit")
+    assert (unit["unitName"], unit["year"], unit["projectCount"]) == (UNIT, "2020", "1")
+    assert _rows(capsys, store, "projects-without-satisfaction-indicator") == []
+    assert _rows(capsys, store, "projects-without-outcome-indicator") == []
