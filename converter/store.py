@@ -213,10 +213,16 @@ def load_documents(
         except _ParseInstead:  # N-Quads read as lines held something lines cannot tell: parse them
             documents = [_parsed(doc) for doc in documents]
             return _load_locked(path, documents, progress, rendered)
+        except _WholeInstead:  # the rendered file holds a blank node: one parse of the whole file keeps it one node
+            return _load_locked(path, documents, progress, rendered, whole=True)
 
 
 class _ParseInstead(Exception):
     """A file bulk-loaded as lines must be parsed instead (its syntax, or a default-graph triple)."""
+
+
+class _WholeInstead(Exception):
+    """A rendered file loaded in blocks of lines may hold blank nodes: it must be loaded in one call."""
 
 
 def _parsed(doc: Loadable) -> Loadable:
@@ -224,7 +230,7 @@ def _parsed(doc: Loadable) -> Loadable:
 
 
 def _load_locked(
-    path: Path, documents: Sequence[Loadable], progress: bool | None, rendered: Path | None = None
+    path: Path, documents: Sequence[Loadable], progress: bool | None, rendered: Path | None = None, whole: bool = False
 ) -> list[Loaded]:
     if is_store(path):
         storecheck.compare(path)  # a damaged store is refused before anything is copied from it
@@ -239,7 +245,10 @@ def _load_locked(
     stage = _sibling(path, "loading")
     try:
         work = _working_copy(original, stage, {g for doc in documents for g in doc.owned})
-        loaded = _load_rendered(work, documents, rendered) if rendered else [_load_one(work, doc, progress) for doc in documents]
+        if rendered:
+            loaded = _load_rendered(work, documents, rendered, whole=whole)
+        else:
+            loaded = [_load_one(work, doc, progress) for doc in documents]
         work.flush()
         # The bulk loader leaves one set of files per batch; compacting them
         # costs ≈ 10 CPU s at 100 tables and makes the saved queries ≈ 3.6×
@@ -338,18 +347,9 @@ def _load_lines(store: ox.Store, doc: Loadable, counts: dict[NamedNode, int], pr
     """
     unit, total = doc.progress_total()
     with Progress(total, f"loading {doc.path.name}", unit, enabled=progress) as bar, doc.path.open("rb") as raw:
-        reader = CountingReader(raw, bar)
-        rest = b""
         try:
-            while True:
-                chunk = reader.read(LINES_BLOCK)
-                data = rest + chunk
-                cut = data.rfind(b"\n") + 1 if chunk else len(data)
-                if cut:
-                    store.bulk_load(data[:cut], format=ox.RdfFormat.N_QUADS)
-                rest = data[cut:]
-                if not chunk:
-                    break
+            for block in _line_blocks(CountingReader(raw, bar)):
+                store.bulk_load(block, format=ox.RdfFormat.N_QUADS)
         except (SyntaxError, MemoryError):
             raise _ParseInstead from None
     if next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None:
@@ -358,15 +358,43 @@ def _load_lines(store: ox.Store, doc: Loadable, counts: dict[NamedNode, int], pr
     return Loaded(doc, dict(sorted(counts.items(), key=lambda item: str(item[0]))))
 
 
-def _load_rendered(store: ox.Store, documents: Sequence[Loadable], rendered: Path) -> list[Loaded]:
+def _line_blocks(raw) -> Iterator[bytes]:
+    """The bytes of a file of lines in blocks of about :data:`LINES_BLOCK`, each cut after a line break (the last: the rest)."""
+    rest = b""
+    while True:
+        chunk = raw.read(LINES_BLOCK)
+        data = rest + chunk
+        cut = data.rfind(b"\n") + 1 if chunk else len(data)
+        if cut:
+            yield data[:cut]
+        rest = data[cut:]
+        if not chunk:
+            return
+
+
+def _load_rendered(store: ox.Store, documents: Sequence[Loadable], rendered: Path, *, whole: bool = False) -> list[Loaded]:
     """Bulk-load the documents' graph from the N-Quads file already written, then their load records.
 
-    One pass of Oxigraph's loader in Rust over the file, without making a
-    Python object of each quad: ≈ 2× cheaper than converting the records again
-    (benchmarks/README.md, issue 15). The per-graph quad counts are not taken
-    (``Loaded.graphs`` is empty): nothing is counted in Python.
+    Oxigraph's loader parses it in Rust, without making a Python object of
+    each quad: ≈ 2× cheaper than converting the records again
+    (benchmarks/README.md, issue 15). The file is handed over in blocks of
+    whole lines, as ``perfkg load`` does (:func:`_load_lines`): the loader
+    holds everything one call gives it (≈ 1.8 GB for 100 tables in one call),
+    a block ≈ 16 MB's worth, so memory stays flat; the quads are the same,
+    since every line is a quad. Only blank nodes tie lines together (each
+    call names them anew): a block holding ``_:`` makes the load start again
+    with the whole file in one call (``whole``; perfkg writes no blank node).
+    The per-graph quad counts are not taken (``Loaded.graphs`` is empty):
+    nothing is counted in Python.
     """
-    store.bulk_load(path=str(rendered), format=ox.RdfFormat.N_QUADS)
+    if whole:
+        store.bulk_load(path=str(rendered), format=ox.RdfFormat.N_QUADS)
+    else:
+        with rendered.open("rb") as raw:
+            for block in _line_blocks(raw):
+                if b"_:" in block:
+                    raise _WholeInstead
+                store.bulk_load(block, format=ox.RdfFormat.N_QUADS)
     for doc in documents:
         store.extend(doc.description())
     return [Loaded(doc, {}) for doc in documents]
