@@ -440,7 +440,7 @@ def _query_args(p: argparse.ArgumentParser) -> None:
 def cmd_query(args: argparse.Namespace) -> int:
     """Bind the parameters, run the query on the chosen backend, write the rows."""
     from .catalog import bind, load, parse_assignments
-    from .query import WRITERS, EndpointBackend, QueryRunError, data_backend, store_backend
+    from .query import EndpointBackend, QueryRunError, data_backend, store_backend
     from .store import DEFAULT_STORE
 
     saved = load(args.query)

@@ -29,15 +29,8 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from . import assets
 from .graph import VOCABULARY_GRAPH, scheme_triples
-from .vocab import PK, RDF, RDFS, _Namespace
+from .vocab import DCTERMS, OBEU_ATTRIBUTE, OBEU_DIMENSION, OBEU_MEASURE, PK, PROV, QB, RDF, RDFS, SDMX_ATTRIBUTE
 
-QB = _Namespace("http://purl.org/linked-data/cube#")
-OBEU_DIMENSION = _Namespace("http://data.openbudgets.eu/ontology/dsd/dimension/")
-OBEU_MEASURE = _Namespace("http://data.openbudgets.eu/ontology/dsd/measure/")
-OBEU_ATTRIBUTE = _Namespace("http://data.openbudgets.eu/ontology/dsd/attribute/")
-SDMX_ATTRIBUTE = _Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
-PROV_DERIVED = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-DCTERMS_TITLE = NamedNode("http://purl.org/dc/terms/title")
 
 STRUCTURE = PK.BudgetCubeStructure
 APPROVED = NamedNode("http://data.openbudgets.eu/resource/codelist/budget-phase/approved")
@@ -88,7 +81,7 @@ def cube_quads(quads: Iterable[Quad]) -> Iterator[Quad]:
             table = tables[graph] = _Table()
         if p == PK.fiscalYear and s == graph:
             table.year = o
-        elif p == DCTERMS_TITLE and s == graph:
+        elif p == DCTERMS.title and s == graph:
             table.titles.append(o)
         elif p == PK.organization:
             table.unit_org[s] = o
@@ -121,7 +114,7 @@ def _data_set(graph: NamedNode, table: _Table) -> Iterator[tuple]:
     year = NamedNode(YEAR + table.year.value)
     yield cube, RDF.type, QB.DataSet
     yield cube, QB.structure, STRUCTURE
-    yield cube, PROV_DERIVED, graph
+    yield cube, PROV.wasDerivedFrom, graph
     for title in table.titles:
         yield cube, RDFS.label, title
     yield cube, OBEU_ATTRIBUTE.currency, CNY

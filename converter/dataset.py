@@ -49,17 +49,13 @@ from pyoxigraph import Literal, NamedNode
 
 from .places import Place
 from .records import Department, Table
-from .vocab import DCAT, DCTERMS, ONTOLOGY, PK, PREFIXES, PROV, RDF, RDFS, VOID, XSD, _Namespace
+from .vocab import (
+    DCAT, DCTERMS, FOAF, ONTOLOGY, PREFIXES, PROV, RDF, RDFS, SCHEMA, SDMX_ATTRIBUTE, SKOS, SPDX, VCARD, VOID, XSD,
+)
 
 REFERENCE_GRAPH = NamedNode("https://w3id.org/perfkg/reference")
 
-FOAF = _Namespace("http://xmlns.com/foaf/0.1/")
-SPDX = _Namespace("http://spdx.org/rdf/terms#")
-VCARD = _Namespace("http://www.w3.org/2006/vcard/ns#")
-SDMX_ATTRIBUTE = _Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
-SKOS = _Namespace("http://www.w3.org/2004/02/skos/core#")
 ADMS_PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
-SCHEMA = _Namespace(PREFIXES["schema"])
 _EU = "http://publications.europa.eu/resource/authority/"
 _IANA = "http://www.iana.org/assignments/media-types/"
 

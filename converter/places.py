@@ -32,10 +32,8 @@ from functools import lru_cache
 from pyoxigraph import Literal, NamedNode
 
 from . import assets
-from .vocab import DCTERMS, PK, PREFIXES, RDF, RDFS, _Namespace
+from .vocab import DCTERMS, OWL, PK, RDF, RDFS, SCHEMA
 
-OWL = _Namespace(PREFIXES["owl"])
-SCHEMA = _Namespace(PREFIXES["schema"])
 
 PLACE_NS = "https://w3id.org/perfkg/place/"
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"

@@ -998,7 +998,7 @@ def is_known_qualitative(text: str) -> bool:
 
 #: "2023.07", "2023/7": a year and a month written with digits only.
 _YEAR_MONTH = r"(?:19|20)\d{2}[./\-](?:0?[1-9]|1[0-2])"
-_YEAR_MONTH_ONLY = re.compile(rf"^(?P<y>(?:19|20)\d{{2}})[./\-](?P<m>0?[1-9]|1[0-2])$")
+_YEAR_MONTH_ONLY = re.compile(r"^(?P<y>(?:19|20)\d{2})[./\-](?P<m>0?[1-9]|1[0-2])$")
 #: "2023.07-2024.01", "202001-202012": an implementation period of year-months (the 项目期 of many forms).
 _YEAR_MONTH_PERIOD = re.compile(
     rf"^(?P<a>{_YEAR_MONTH}|(?:19|20)\d{{2}}(?:0[1-9]|1[0-2]))\s*[-–—~～至到]\s*"

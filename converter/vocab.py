@@ -62,3 +62,16 @@ DCAT = _Namespace(PREFIXES["dcat"])
 PROV = _Namespace(PREFIXES["prov"])
 ORG = _Namespace(PREFIXES["org"])
 VOID = _Namespace(PREFIXES["void"])
+OWL = _Namespace(PREFIXES["owl"])
+SCHEMA = _Namespace(PREFIXES["schema"])
+
+# Vocabularies written only in the dataset description and the Data Cube. They stay out of
+# PREFIXES on purpose: PREFIXES are the prefix lines of every Turtle file perfkg writes.
+FOAF = _Namespace("http://xmlns.com/foaf/0.1/")
+SPDX = _Namespace("http://spdx.org/rdf/terms#")
+VCARD = _Namespace("http://www.w3.org/2006/vcard/ns#")
+SDMX_ATTRIBUTE = _Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+QB = _Namespace("http://purl.org/linked-data/cube#")
+OBEU_DIMENSION = _Namespace("http://data.openbudgets.eu/ontology/dsd/dimension/")
+OBEU_MEASURE = _Namespace("http://data.openbudgets.eu/ontology/dsd/measure/")
+OBEU_ATTRIBUTE = _Namespace("http://data.openbudgets.eu/ontology/dsd/attribute/")
