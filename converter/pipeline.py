@@ -113,8 +113,12 @@ def _write_report(
     site = write_report(query.store_backend(store_dir), folder, known=known)
     report.report_pages = site.pages
     totals = site.totals
+    # a unit read from a form prints no total: its projects' money is said apart, never added in silently
+    undeclared = totals.get("undeclared")
+    apart = (f" (and {undeclared['units']} unit(s) that print no total, whose projects' 总计 add up to "
+             f"{money(undeclared['projectSum'])} 万元)") if undeclared else ""  # fmt: skip
     say(f"report: {totals['units']} budget units, {totals['projects']} projects, {totals['indicators']:,} indicators, "
-        f"{money(totals['declared'])} 万元 → {folder / 'index.html'}")  # fmt: skip
+        f"{money(totals['declared'])} 万元 in the units' declared totals{apart} → {folder / 'index.html'}")  # fmt: skip
 
 
 def _answer_queries(

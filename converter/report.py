@@ -203,14 +203,20 @@ def build_model(answers: dict[str, list[dict]]) -> dict[str, dict]:
         }  # fmt: skip
 
     codes = Counter((row["code"], row["noteSeverity"]) for row in answers["anomalies"])
+    totals = {
+        "units": len(units), "projects": sum(u["projectCount"] for u in unit_rows), "indicators": len(indicators),
+        "declared": _sum(u["declared"] for u in unit_rows), "years": sorted({u["year"] for u in unit_rows}),
+        "withoutSatisfaction": len(no_satisfaction), "withoutOutcome": len(no_outcome),
+        "anomalies": len(answers["anomalies"]),
+    }  # fmt: skip
+    # A form prints no 单位合计 row: its unit has no declared total, so "the sum of the units' totals" leaves
+    # its money out. Said beside it (only then, so a table whose units all print one gives the same page).
+    undeclared = [u for u in unit_rows if u["declared"] is None]
+    if undeclared:
+        totals["undeclared"] = {"units": len(undeclared), "projectSum": _sum(u["projectSum"] for u in undeclared)}
     pages["index"] = {
         "kind": "overview",
-        "totals": {
-            "units": len(units), "projects": sum(u["projectCount"] for u in unit_rows), "indicators": len(indicators),
-            "declared": _sum(u["declared"] for u in unit_rows), "years": sorted({u["year"] for u in unit_rows}),
-            "withoutSatisfaction": len(no_satisfaction), "withoutOutcome": len(no_outcome),
-            "anomalies": len(answers["anomalies"]),
-        },
+        "totals": totals,
         "units": unit_rows,
         "categories": _categories(answers["indicator-categories-by-unit"]),
         "withoutSatisfaction": [_project_summary(projects[i]) for i in _in_order(no_satisfaction, ordered)],
@@ -412,6 +418,10 @@ def render_overview(data: dict) -> str:
                ("declared", "各单位总计之和（万元）", "sum of the units' totals, 10k yuan", money(t["declared"])),
                ("withoutSatisfaction", "无满意度指标的项目", "no satisfaction indicator", t["withoutSatisfaction"]),
                ("anomalies", "源数据异常", "notes on the source", t["anomalies"])]  # fmt: skip
+    if "undeclared" in t:  # units that print no total (forms): their projects' money is not in the sum above
+        u = t["undeclared"]
+        figures.insert(4, ("undeclared", f"另有 {u['units']} 个单位未列总计，其项目总计之和（万元）",
+                           f"{u['units']} unit(s) print no total; their projects' totals, 10k yuan", money(u["projectSum"])))  # fmt: skip
     boxes = "".join(f'<div class="figure" id="figure-{k}"><div class="value">{_e(v)}</div><div class="label">{_e(zh)}<br>'
                     f'<span class="en">{_e(en)}</span></div></div>' for k, zh, en, v in figures)  # fmt: skip
 

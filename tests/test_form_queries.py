@@ -10,6 +10,7 @@ seven indicators in the order printed, one of them 满意度 (category 3) and tw
 from __future__ import annotations
 
 import csv
+import json
 import io
 from pathlib import Path
 
@@ -54,3 +55,31 @@ def test_its_unit_is_counted_and_it_is_no_project_without_satisfaction(store, ca
     assert (unit["unitName"], unit["year"], unit["projectCount"]) == (UNIT, "2020", "1")
     assert _rows(capsys, store, "projects-without-satisfaction-indicator") == []
     assert _rows(capsys, store, "projects-without-outcome-indicator") == []
+
+
+def test_the_report_says_the_form_units_money_apart_from_the_declared_totals(tmp_path, capsys):
+    """A form prints no unit total: the headline sum of the units' totals cannot hold its money, so it is said beside.
+
+    The bundled table's units all print a total (the sum over its 单位 rows is 746,104.11 万元, checked in
+    tests/test_report.py against the expected rows); the 青山 form's one unit prints none, its project 10000万元.
+    """
+    source = Path(__file__).resolve().parent.parent / "data" / "guangzhou-hrss-2024-project-performance-goals.txt"
+    out = tmp_path / "out"
+    assert main(["build", str(source), str(FORM), "--out", str(out), "--store", str(tmp_path / "store")]) == 0
+    said = capsys.readouterr().out
+    assert ("746,104.11 万元 in the units' declared totals (and 1 unit(s) that print no total, "
+            "whose projects' 总计 add up to 10,000.00 万元)") in said  # fmt: skip
+    totals = json.loads((out / "report" / "index.json").read_text(encoding="utf-8"))["totals"]
+    assert totals["undeclared"] == {"units": 1, "projectSum": "10000.00"}
+    assert totals["declared"] == "746104.11"
+    page = (out / "report" / "index.html").read_text(encoding="utf-8")
+    assert '<div class="figure" id="figure-undeclared"><div class="value">10,000.00</div>' in page
+
+
+def test_a_table_whose_units_all_print_a_total_has_no_such_figure(tmp_path, capsys):
+    source = Path(__file__).resolve().parent.parent / "data" / "guangzhou-hrss-2024-project-performance-goals.txt"
+    out = tmp_path / "out"
+    assert main(["build", str(source), "--out", str(out), "--store", str(tmp_path / "store")]) == 0
+    assert "print no total" not in capsys.readouterr().out
+    assert "undeclared" not in json.loads((out / "report" / "index.json").read_text(encoding="utf-8"))["totals"]
+    assert "figure-undeclared" not in (out / "report" / "index.html").read_text(encoding="utf-8")
