@@ -83,3 +83,43 @@ def test_a_table_whose_units_all_print_a_total_has_no_such_figure(tmp_path, caps
     assert "print no total" not in capsys.readouterr().out
     assert "undeclared" not in json.loads((out / "report" / "index.json").read_text(encoding="utf-8"))["totals"]
     assert "figure-undeclared" not in (out / "report" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_cut_forms_notes_are_among_the_anomalies(tmp_path, capsys):
+    """The 金安 excerpt (``anhui-liuan-jinan-tiyuju-2025-project-goals.txt``) ends inside its second form: after
+    ``项目名称 | 安徽省常规赛费用`` … ``一级指标 | 二级指标 | 三级指标 | 指标值`` comes one row, ``产出指标 | 数量指标``,
+    and the excerpt stops. The reader notes both (a category row with no indicator; a form without indicators);
+    a form's notes have a pk:sourceLocation, not a line, and the query once required the line and dropped them."""
+    store = tmp_path / "store"
+    assert main(["load", str(FORM.parent / "liuan-jinan-2025.pdf"), "--store", str(store), "-q"]) == 0
+    capsys.readouterr()
+    rows = _rows(capsys, store, "anomalies")
+    [warning] = [r for r in rows if r["code"] == "form-without-indicators"]
+    assert (warning["found"], warning["noteSeverity"], warning["line"]) == ("安徽省常规赛费用", "warning", "")
+    about_it = sorted((r["code"], r["noteSeverity"]) for r in rows if r["resource"] == warning["resource"])
+    assert about_it == [("category-only-row", "info"), ("form-without-indicators", "warning")]
+
+
+def test_a_form_whose_sources_do_not_add_up_is_listed(tmp_path, capsys):
+    """The 金安 form prints 年度资金总额 1000.00 = 其中:财政拨款 1000.00 + 其他资金 0.00; with 财政拨款 made 900.00
+    the sources fall 100 万元 short. A form's project has no source line, and the query once required one."""
+    html = (FORM.parent / "liuan-jinan-2025.html").read_text(encoding="utf-8")
+    first = '<td colspan="2">其中:财政拨款</td><td colspan="2">1000.00</td>'
+    assert html.count(first) == 1
+    changed = tmp_path / "jinan-short.html"
+    changed.write_text(html.replace(first, first.replace("1000.00", "900.00")), encoding="utf-8")
+    store = tmp_path / "store"
+    assert main(["load", str(changed), "--store", str(store), "-q"]) == 0
+    capsys.readouterr()
+    [row] = _rows(capsys, store, "rows-whose-sources-do-not-add-up")
+    assert (row["kind"], row["year"], row["line"], row["total"], row["sourcesSum"], row["difference"]) == (
+        "project", "2025", "", "1000", "900", "100")
+
+
+def test_a_form_that_prints_no_total_is_not_called_short(tmp_path, capsys):
+    # 广东 2021 prints 一般公共预算安排77300万元 and no 资金总额: no total to compare, so no row.
+    store = tmp_path / "store"
+    assert main(["load", str(FORM.parent / "guangdong-edu-fund-2021.xlsx"), "--store", str(store), "-q"]) == 0
+    capsys.readouterr()
+    assert main(["query", "rows-whose-sources-do-not-add-up", "--store", str(store), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["row,kind,name,year,line,total,sourcesSum,difference"]
