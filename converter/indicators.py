@@ -28,6 +28,25 @@ from .categories import LEVEL1, LEVEL2, PARENT
 from .records import Indicator, Problem, Target
 from .targets import parse_target
 
+#: Every problem code the 绩效指标 cell's parser reports, with its severity (``docs/errors.md``
+#: explains each; tests/test_robustness.py keeps the two, and the codes used here, in step).
+PROBLEM_CODES: dict[str, str] = {
+    "unparsed-indicators": "warning",
+    "numbering-gap": "warning",
+    "unparsed-indicator": "warning",
+    "repeated-annual-target": "warning",
+    "nonstandard-separator": "info",
+    "full-width-colon": "info",
+    "unknown-category": "warning",
+    "category-label": "info",
+    "free-form-layout": "warning",
+    "missing-target": "info",
+}
+
+
+def _problem(file: str, line: int, code: str, message: str, found: str = "") -> Problem:
+    return Problem(file, line, code, message, found, PROBLEM_CODES[code])
+
 #: The national framework of indicator categories (财政部 绩效指标体系), by code:
 #: see :mod:`converter.categories`, which also knows them by name.
 
@@ -86,7 +105,7 @@ def parse_indicators(text: str, file: str, line: int) -> tuple[list[Indicator], 
     if _FREE_HEADING.match(text):
         return _parse_free_form(text, file, line)
     return [], [
-        Problem(file, line, "unparsed-indicators", "indicator text follows no known layout; kept as text", _clip(text))
+        _problem(file, line, "unparsed-indicators", "indicator text follows no known layout; kept as text", _clip(text))
     ]
 
 
@@ -121,7 +140,7 @@ def _parse_numbered(text: str, file: str, line: int) -> tuple[list[Indicator], l
     numbers = [n for n, _ in segments]
     if numbers != list(range(1, len(numbers) + 1)):
         problems.append(
-            Problem(file, line, "numbering-gap", "indicator numbering is not 1, 2, 3 …", "、".join(map(str, numbers)))
+            _problem(file, line, "numbering-gap", "indicator numbering is not 1, 2, 3 …", "、".join(map(str, numbers)))
         )
     for number, segment in segments:
         indicator, found = _parse_segment(number, segment, file, line)
@@ -142,7 +161,7 @@ def _parse_segment(number: int, segment: str, file: str, line: int) -> tuple[Ind
     match = _SEGMENT.match(segment)
     if match is None:
         problems.append(
-            Problem(file, line, "unparsed-indicator", f"indicator {number} does not follow the grammar; kept as text", _clip(segment))
+            _problem(file, line, "unparsed-indicator", f"indicator {number} does not follow the grammar; kept as text", _clip(segment))
         )
         return None, problems
     annual = _strip_terminator(match["annual"])
@@ -151,7 +170,7 @@ def _parse_segment(number: int, segment: str, file: str, line: int) -> tuple[Ind
         # "…；年度指标值:X；年度指标值:X；年度指标值:X" — the source repeated the annual target.
         distinct = {r.strip().rstrip("。") for r in repeats}
         problems.append(
-            Problem(
+            _problem(
                 file,
                 line,
                 "repeated-annual-target",
@@ -164,11 +183,11 @@ def _parse_segment(number: int, segment: str, file: str, line: int) -> tuple[Ind
     if not _STANDARD_FORM.match(segment):
         used = "".join(sorted(set(re.findall(r"[；;，,。]", segment))))
         problems.append(
-            Problem(file, line, "nonstandard-separator", f"indicator {number} is not in the form …；…；…；实施周期指标值:…；年度指标值:…。", used, "info")
+            _problem(file, line, "nonstandard-separator", f"indicator {number} is not in the form …；…；…；实施周期指标值:…；年度指标值:…。", used)
         )
     colons = set(re.findall(r"指标值\s*([:：])", segment))
     if "：" in colons:
-        problems.append(Problem(file, line, "full-width-colon", f"indicator {number} uses a full-width colon", "：", "info"))
+        problems.append(_problem(file, line, "full-width-colon", f"indicator {number} uses a full-width colon", "："))
     l1c, l1, l2c, l2 = match["l1c"], match["l1"].strip(), match["l2c"], match["l2"].strip()
     problems.extend(_check_category(number, l1c, l1, l2c, l2, file, line))
     indicator = Indicator(
@@ -189,11 +208,11 @@ def _check_category(number: int, l1c: str, l1: str, l2c: str, l2: str, file: str
     problems = []
     if l1c not in LEVEL1 or l2c not in LEVEL2 or PARENT[l2c] != l1c:
         problems.append(
-            Problem(file, line, "unknown-category", f"indicator {number} has a category outside the national framework", f"{l1c}-{l1}；{l2c}-{l2}")
+            _problem(file, line, "unknown-category", f"indicator {number} has a category outside the national framework", f"{l1c}-{l1}；{l2c}-{l2}")
         )
     elif LEVEL1[l1c] != l1 or LEVEL2[l2c] != l2:
         problems.append(
-            Problem(file, line, "category-label", f"indicator {number} labels its category differently from the framework", f"{l1c}-{l1}；{l2c}-{l2}", "info")
+            _problem(file, line, "category-label", f"indicator {number} labels its category differently from the framework", f"{l1c}-{l1}；{l2c}-{l2}")
         )
     return problems
 
@@ -206,7 +225,7 @@ def _parse_free_form(text: str, file: str, line: int) -> tuple[list[Indicator], 
     the first ``，``/``,``/``=``; its single ``目标值`` is a stated target, since the
     layout does not say whether it is for the period or the year.
     """
-    problems = [Problem(file, line, "free-form-layout", "indicators are a free-form paragraph; parsed by headings", _clip(text, 30))]
+    problems = [_problem(file, line, "free-form-layout", "indicators are a free-form paragraph; parsed by headings", _clip(text, 30))]
     headings = list(_FREE_HEADING.finditer(text))
     indicators: list[Indicator] = []
     for i, heading in enumerate(headings):
@@ -216,7 +235,7 @@ def _parse_free_form(text: str, file: str, line: int) -> tuple[list[Indicator], 
             indicators.append(_free_indicator(len(indicators) + 1, item, l2c))
             if indicators[-1].stated_target is None:
                 problems.append(
-                    Problem(file, line, "missing-target", f"free-form indicator {len(indicators)} states no 目标值", _clip(item, 30), "info")
+                    _problem(file, line, "missing-target", f"free-form indicator {len(indicators)} states no 目标值", _clip(item, 30))
                 )
     return indicators, problems
 

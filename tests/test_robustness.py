@@ -127,9 +127,35 @@ def test_docs_show_the_message_each_case_gives(fixture, tmp_path, capsys):
             assert line.replace("|", "\\|") in row
 
 
-@pytest.mark.parametrize("code", sorted(PROBLEM_CODES))
-def test_every_problem_code_is_documented(code):
-    assert f"`{code}`" in DOCS.read_text(encoding="utf-8")
+def _registries() -> dict[str, dict[str, str]]:
+    """Every reader's table of problem codes and severities, by module."""
+    from converter import indicators, reader
+    from converter.readers.layouts import form, indicator_rows, self_evaluation
+
+    return {m.__name__: m.PROBLEM_CODES for m in (reader, indicators, form, indicator_rows, self_evaluation)}
+
+
+ALL_CODES = sorted({(name, code, severity) for name, codes in _registries().items() for code, severity in codes.items()})
+
+
+@pytest.mark.parametrize(("module", "code", "severity"), ALL_CODES)
+def test_every_problem_code_is_documented_with_its_severity(module, code, severity):
+    rows = [line for line in DOCS.read_text(encoding="utf-8").splitlines() if line.startswith(f"| `{code}` |")]
+    assert rows, f"{code} ({module}) is not in a table of docs/errors.md"
+    # "warning / error": the code's severity depends on the case, both documented
+    assert any(severity in row.split("|")[2] for row in rows), (code, severity, rows)
+
+
+def test_every_code_the_converter_reports_is_in_a_registry():
+    """A code written straight into a ``Problem(…)`` call, or passed to a reader's ``problem``, must be in a table."""
+    known = {code for codes in _registries().values() for code in codes}
+    used = set()
+    for path in (ROOT / "converter").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for call in re.finditer(r"\b_?[Pp]roblem\((?:[^()]|\([^()]*\))*\)", text):
+            used |= set(re.findall(r'"([a-z][a-z0-9]*(?:-[a-z0-9]+)+)"', call.group(0)))
+    assert used, "no Problem(...) call found: the scan is broken"
+    assert used <= known, sorted(used - known)
 
 
 # -- converted with warnings that name lines -----------------------------------------

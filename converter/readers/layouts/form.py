@@ -51,7 +51,7 @@ PROBLEM_CODES: dict[str, str] = {
     "form-without-money": "warning",
     "form-without-indicators": "warning",
     "form-department-missing": "warning",
-    "form-year-missing": "warning",
+    "form-year-missing": "error",
     "text-outside-forms": "info",
     "category-refiled": "info",
     "unknown-category": "warning",
@@ -61,7 +61,6 @@ PROBLEM_CODES: dict[str, str] = {
     "foreign-digits": "error",
     "full-width-digits": "info",
     "amount-unit": "info",
-    "indicator-without-target": "info",
     "indicator-name-number": "warning",
     "indicator-without-name": "info",
 }
