@@ -554,7 +554,7 @@ def _validation_report(args: argparse.Namespace):
     if not callable(store):
         return validate_tables(tables_of_store(store), args.engine)
     if all(is_source_table(p) or quad_format(p) for p in args.graphs):
-        return validate_tables(tables_of_files(args.graphs, args.base), args.engine)
+        return validate_tables(tables_of_files(args.graphs, args.base, progress=None), args.engine)
     return validate(store(), args.engine)
 
 

@@ -23,6 +23,7 @@ import hashlib
 import io
 import itertools
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -37,6 +38,7 @@ from rdflib.namespace import RDFS as R_RDFS
 from rdflib.namespace import SH
 
 from . import assets
+from .progress import CountingReader, Progress
 from .vocab import PK, PK_NS, PREFIXES, RDF, RDFS
 
 ENGINES = ("shacl-rust", "pyshacl")
@@ -596,11 +598,13 @@ def tables_of_store(store: ox.Store) -> TableSource:
     return TableSource(read, lambda g: g in names)
 
 
-def tables_of_files(paths: Iterable[str], base: str | None = None) -> TableSource:
+def tables_of_files(paths: Iterable[str], base: str | None = None, progress: bool | None = False) -> TableSource:
     """Source tables (converted as they stream) and N-Quads/TriG files, in the order given.
 
     Source tables come in perfkg's order by construction; an RDF file in
-    another order costs a first pass (see :class:`TableSource`).
+    another order costs a first pass (see :class:`TableSource`). ``progress``:
+    a bar per RDF file by the bytes read (None: when stderr is a terminal);
+    validating a province's N-Quads takes a minute or more.
     """
     from .convert import is_source_table, stream_quads
     from .vocab import DEFAULT_BASE
@@ -616,13 +620,13 @@ def tables_of_files(paths: Iterable[str], base: str | None = None) -> TableSourc
         if tables:  # as graph_of: every source table through one converter run, then the RDF files
             yield from stream_quads(tables, base or DEFAULT_BASE)
         for path in others:
-            with open(path, "rb") as stream:
-                yield from ox.parse(stream, format=quad_format(path))
+            with open(path, "rb") as stream, _bar(path, progress) as bar:
+                yield from ox.parse(CountingReader(stream, bar), format=quad_format(path))
 
     if others:
         # tables told by their first quad; out of order, a first pass
         nquads = not tables and all(quad_format(p) == ox.RdfFormat.N_QUADS for p in others)
-        return TableSource(read, runs=(lambda: _graph_runs(others)) if nquads else None)
+        return TableSource(read, runs=(lambda: _graph_runs(others, progress=progress)) if nquads else None)
     shared = {ox.NamedNode(g) for g in SHARED_GRAPH_NAMES}
     return TableSource(read, lambda g: isinstance(g, ox.NamedNode) and g not in shared)
 
@@ -1005,7 +1009,13 @@ def _one_quad(line: bytes) -> ox.Quad:
     return quads[0]
 
 
-def _graph_runs(paths: Iterable[str], block: int = 1 << 24) -> Iterator[tuple[ox.NamedNode, bytes, list[bytes]]]:
+def _bar(path: str, progress: bool | None) -> Progress:
+    return Progress(os.path.getsize(path), f"validating {os.path.basename(path)}", enabled=progress)
+
+
+def _graph_runs(
+    paths: Iterable[str], block: int = 1 << 24, progress: bool | None = False
+) -> Iterator[tuple[ox.NamedNode, bytes, list[bytes]]]:
     """The files' lines in runs of one graph: (graph, the lines' common end `` <graph> .``, the lines).
 
     perfkg writes one quad a line, each ending in its graph's IRI; a line
@@ -1017,9 +1027,10 @@ def _graph_runs(paths: Iterable[str], block: int = 1 << 24) -> Iterator[tuple[ox
     for path in paths:
         graph, suffix, lines = None, b"", []
         rest = b""
-        with open(path, "rb") as stream:
+        with open(path, "rb") as stream, _bar(path, progress) as bar:
             while True:
                 chunk = stream.read(block)
+                bar.advance(len(chunk))
                 data = rest + chunk
                 if not chunk:
                     if data.strip():

@@ -305,3 +305,22 @@ def test_other_nquads_forms_fall_back_to_parsed_quads(inputs, tmp_path, monkeypa
     assert calls["fallbacks"] == 1 and calls["quads"] >= 1
     assert report.results == whole.results
     assert report.counts()["Violation"] == 2
+
+
+def test_a_bar_shows_how_far_validation_has_read_and_the_report_is_the_same(inputs, reports, capsys):
+    """The bar counts the file's bytes (clean.nq is read once, so it ends at its size); perfkg validate draws it on a terminal."""
+    path = inputs["clean.nq"]
+    capsys.readouterr()
+    shown = validate_tables(tables_of_files([path], progress=True))
+    drawn = capsys.readouterr().err
+    size = path.stat().st_size
+    assert drawn.endswith("\n") and "validating clean.nq" in drawn
+    last = drawn.rstrip("\n").split("\r")[-1]
+    assert last.startswith("[" + "#" * 30 + "] 100% ") and f"/ {size / 1024 / 1024:.1f} MB" in last
+    assert shown.results == reports["clean.nq"][1].results
+
+
+def test_no_bar_unless_asked(inputs, capsys):
+    capsys.readouterr()
+    validate_tables(tables_of_files([inputs["clean.nq"]]))
+    assert capsys.readouterr().err == ""
