@@ -124,22 +124,36 @@ class atomic_output:
         if mode is not None and stat.S_ISDIR(mode):
             raise IsADirectoryError(21, "Is a directory", str(self.path))
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent)
-        self._watched = self._tmp
-        _watch(self._tmp)
+        # SIGTERM waits while the temporary is made and its handler put in place: between the two, the
+        # default action killed perfkg and left the .part behind (seen on a loaded machine). A SIGTERM that
+        # came meanwhile is handled when the mask is put back, the temporary known, so it is removed.
+        main = threading.current_thread() is threading.main_thread()
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}) if main else None
         try:
-            os.fchmod(fd, 0o666 & ~umask())
-            self._stream = os.fdopen(fd, "wb")
+            try:
+                fd, self._tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent)
+                self._watched = self._tmp
+                _watch(self._tmp)
+                try:
+                    os.fchmod(fd, 0o666 & ~umask())
+                    self._stream = os.fdopen(fd, "wb")
+                except BaseException:
+                    os.close(fd)
+                    raise
+            finally:
+                if mask is not None:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            if self.target.name.lower().endswith(".gz"):
+                import gzip
+
+                self._packed = gzip.GzipFile(filename="", mode="wb", fileobj=self._stream, mtime=0, compresslevel=6)  # type: ignore[assignment]
+                return self._packed  # type: ignore[return-value]
+            return self._stream
         except BaseException:
-            os.close(fd)
+            if self._stream is not None:
+                self._stream.close()
             self._discard()
             raise
-        if self.target.name.lower().endswith(".gz"):
-            import gzip
-
-            self._packed = gzip.GzipFile(filename="", mode="wb", fileobj=self._stream, mtime=0, compresslevel=6)  # type: ignore[assignment]
-            return self._packed  # type: ignore[return-value]
-        return self._stream
 
     def __exit__(self, exc_type, exc, tb) -> None:
         assert self._stream is not None

@@ -173,3 +173,28 @@ def test_a_failure_removes_the_temporary(tmp_path):
             stream.write(b"partial")
             raise RuntimeError("disk full")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_sigterm_while_the_temporary_is_made_removes_it(tmp_path):
+    """SIGTERM right after the .part file exists, before the handler that removes it is in place.
+
+    The signal is sent from inside ``tempfile.mkstemp`` (a process signalling itself, in a child
+    Python): held until the temporary is registered, then handled, so exit 143 and no .part. Without
+    the hold the default action killed perfkg there (exit -15) and left the .part (seen once under load).
+    """
+    script = (
+        "import os, signal, sys, tempfile\n"
+        "from converter.output import write_text\n"
+        "real = tempfile.mkstemp\n"
+        "def mkstemp(*a, **k):\n"
+        "    made = real(*a, **k)\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    return made\n"
+        "tempfile.mkstemp = mkstemp\n"
+        "write_text(sys.argv[1], 'never written')\n"
+    )
+    target = tmp_path / "out.txt"
+    done = subprocess.run([sys.executable, "-c", script, str(target)], cwd=Path(__file__).resolve().parent.parent,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
