@@ -7,17 +7,23 @@ It strings together the library's stages, each of which is usable alone:
 2. validate it with the SHACL shapes (:mod:`converter.validate`), one table's
    graph at a time, and write the report; a graph with violations is not loaded;
 3. load the tables into the embedded Oxigraph store (:mod:`converter.store`),
-   replacing earlier loads of the same tables;
+   replacing earlier loads of the same tables: the N-Quads file just written,
+   in blocks of whole lines, as ``perfkg load`` loads one;
 4. run every saved query that needs no network (:mod:`converter.catalog`,
    :mod:`converter.query`) on the store and write each answer as SPARQL CSV
    (``queries/``, for programs), as CSV for Excel (``answers/``) and as one
-   workbook (``answers.xlsx``, a sheet per query; :mod:`converter.sheets`).
+   workbook (``answers.xlsx``, a sheet per query; :mod:`converter.sheets`),
+   row by row as the store gives them: only the rows the report needs are kept;
 5. write the report (:mod:`converter.report`): a static HTML site of the
    saved queries' answers in ``report/``.
+
+What each step costs at province scale is in benchmarks/README.md (issue 15).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +32,7 @@ from .documents import prepare
 from .readers.source import ReadOptions
 from . import catalog, query, store, validate
 from .convert import Conversion, write_graph
-from .output import write_text
+from .output import atomic_output, write_text
 from .vocab import DEFAULT_BASE
 
 DEFAULT_OUT = "perfkg-out"
@@ -99,17 +105,19 @@ def build(
     report.loaded_graphs = sum(len(item.document.owned) for item in loaded)
     say(f"loaded {report.loaded_graphs} table graph(s) into the store {store_dir}/")
 
-    known = _answer_queries(Path(store_dir), out / "queries", report, say)
+    from .report import asked
+
+    # the report's queries the build answers (their default parameters) are kept for it, as rows, not run again
+    known = _answer_queries(Path(store_dir), out / "queries", report, say, keep=asked())
     _write_report(Path(store_dir), out / "report", report, say, known)
     return report
 
 
 def _write_report(
-    store_dir: Path, folder: Path, report: BuildReport, say: Callable[[str], None], known: dict[str, query.Result]
+    store_dir: Path, folder: Path, report: BuildReport, say: Callable[[str], None], known: dict[str, list[dict]]
 ) -> None:
     from .report import money, write_report
 
-    # the report's queries the build has just answered (their default parameters) are not run again
     site = write_report(query.store_backend(store_dir), folder, known=known)
     report.report_pages = site.pages
     totals = site.totals
@@ -122,29 +130,79 @@ def _write_report(
 
 
 def _answer_queries(
-    store_dir: Path, folder: Path, report: BuildReport, say: Callable[[str], None], lang: str = "zh"
-) -> dict[str, query.Result]:
-    """Answer every offline saved query; return the answers by the query text that gave them."""
+    store_dir: Path, folder: Path, report: BuildReport, say: Callable[[str], None], lang: str = "zh",
+    keep: frozenset[str] = frozenset(),
+) -> dict[str, list[dict]]:
+    """Answer every offline saved query; return the answers of the query texts in ``keep``, as the report's rows.
+
+    Each answer is written as it comes (SPARQL CSV, CSV for Excel, its sheet of
+    answers.xlsx), row by row: none is held whole, but those kept (issue 15).
+    """
     from . import sheets
 
     folder.mkdir(parents=True, exist_ok=True)
     people = folder.parent / "answers"
     people.mkdir(parents=True, exist_ok=True)
     backend = query.store_backend(store_dir)
-    answers = []
-    known = {}
+    offline = []
     for saved in catalog.catalogue():
         if _needs_network(saved):
             report.skipped_queries[saved.name] = "federated (needs the internet)"
-            continue
-        text = catalog.bind(saved)
-        result = known[text] = backend.select(text)
-        write_text(folder / f"{saved.name}.csv", query.write_csv(result), newline="")
-        answer = sheets.Answer(saved, result)
-        (people / f"{saved.name}.csv").write_bytes(sheets.excel_csv(answer, lang))
-        answers.append(answer)
-        report.answers[saved.name] = len(result.rows)
-    (folder.parent / "answers.xlsx").write_bytes(sheets.xlsx(answers, lang))
+        else:
+            offline.append(saved)
+    book = sheets.Workbook(lang, contents=len(offline) > 1)
+    known: dict[str, list[dict]] = {}
+    try:
+        for saved in offline:
+            text = catalog.bind(saved)
+            kept: list[dict] | None = [] if text in keep else None
+            report.answers[saved.name] = _write_answer(backend, saved, text, folder, people, book, lang, kept)
+            if kept is not None:
+                known[text] = kept
+        with (folder.parent / "answers.xlsx").open("wb") as workbook:
+            book.write(workbook)
+    finally:
+        book.close()
     say(f"answered {len(report.answers)} saved queries → {folder}/ (SPARQL CSV), {people}/ (CSV for Excel), "
         f"{folder.parent / 'answers.xlsx'} (perfkg query NAME --store {store_dir} to see one)")  # fmt: skip
     return known
+
+
+def _write_answer(
+    backend: query.OxigraphBackend, saved: catalog.SavedQuery, text: str, folder: Path, people: Path,
+    book, lang: str, kept: list[dict] | None,
+) -> int:
+    """One saved query's answer into its three forms as its rows come; ``kept`` receives its rows for the report.
+
+    The bytes are those of :func:`converter.query.write_csv`, :func:`converter.sheets.excel_csv` and
+    :func:`converter.sheets.xlsx` of the whole answer. Returns the number of rows.
+    """
+    from . import sheets
+
+    variables, rows = backend.solutions(text)
+    order = sheets.people_order(saved, variables)
+    if order is None:  # a column without a contract: its values decide whether it is an IRI column
+        held = query.Result(variables, list(rows))
+        order, rows = sheets.people_columns(saved, held), iter(held.rows)
+    view = sheets.people_view(saved, variables, order)
+    sheet = book.sheet(saved, sheets.people_headers(saved, variables, order, lang))
+    strings: dict[str, str] = {}  # the kept rows' repeated values (names, years, codes) held once
+    count = 0
+    with atomic_output(folder / f"{saved.name}.csv") as raw, (people / f"{saved.name}.csv").open("wb") as excel_raw:
+        sparql = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        writer = csv.writer(sparql, lineterminator="\r\n")
+        writer.writerow(variables)
+        excel = sheets.ExcelCsv(excel_raw, sheet.header)
+        for row in rows:
+            count += 1
+            writer.writerow(query.csv_row(row))
+            cells = view(row)
+            excel.add(cells)
+            sheet.add(cells)
+            if kept is not None:
+                kept.append({v: None if t is None else strings.setdefault(t.value, t.value) for v, t in zip(variables, row)})
+        excel.close()
+        sparql.flush()
+        sparql.detach()
+    book.done(sheet)
+    return count

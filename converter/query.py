@@ -21,7 +21,7 @@ import csv
 import io
 import json
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -91,6 +91,11 @@ class OxigraphBackend:
         self.store = store
 
     def select(self, query: str) -> Result:
+        variables, rows = self.solutions(query)
+        return Result(variables, list(rows))
+
+    def solutions(self, query: str) -> tuple[list[str], Iterator[tuple[Term | None, ...]]]:
+        """The variables of a SELECT and its rows one at a time, as Oxigraph gives them (none is held here)."""
         try:
             solutions = self.store.query(query, use_default_graph_as_union=True)
         except SyntaxError as err:
@@ -98,8 +103,7 @@ class OxigraphBackend:
         if not isinstance(solutions, ox.QuerySolutions):
             raise QueryRunError("only SELECT queries can be run and printed")
         variables = [v.value for v in solutions.variables]
-        rows = [tuple(_from_ox(s[v]) for v in variables) for s in solutions]
-        return Result(variables, rows)
+        return variables, (tuple(_from_ox(s[v]) for v in variables) for s in solutions)
 
 
 def _from_ox(term: object) -> Term | None:
@@ -242,8 +246,13 @@ def write_csv(result: Result) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(result.variables)
     for row in result.rows:
-        writer.writerow([display(t, compact=False) for t in row])
+        writer.writerow(csv_row(row))
     return out.getvalue()
+
+
+def csv_row(row: Sequence[Term | None]) -> list[str]:
+    """One row's cells in SPARQL 1.1 CSV (:func:`write_csv`)."""
+    return [display(t, compact=False) for t in row]
 
 
 def write_tsv(result: Result) -> str:

@@ -75,20 +75,31 @@ class ReportSummary:
 # -- asking the saved queries --------------------------------------------------------
 
 
+def asked() -> frozenset[str]:
+    """The texts of the queries the report asks (:data:`QUERIES` bound to their parameters)."""
+    return frozenset(catalog.bind(catalog.load(name), params) for name, params in QUERIES.items())
+
+
 def ask(
-    backend: Backend, say: Callable[[str], None] = lambda _: None, known: Mapping[str, Result] | None = None
+    backend: Backend, say: Callable[[str], None] = lambda _: None,
+    known: Mapping[str, Result | list[dict[str, str | None]]] | None = None,
 ) -> dict[str, list[dict[str, str | None]]]:
     """Every report query's answer as rows of ``{variable: lexical value or None}``.
 
     ``known``: answers already in hand, by the query text that gave them on
-    this backend (``perfkg build`` has just run most of these queries).
+    this backend, as results or as rows already (``perfkg build`` has just
+    run most of these queries and kept their rows).
     """
     answers = {}
     for name, params in QUERIES.items():
         text = catalog.bind(catalog.load(name), params)
-        result = known[text] if known is not None and text in known else backend.select(text)
-        answers[name] = _rows(result)
-        say(f"  {name}: {len(result.rows)} row(s)")
+        found = known.get(text) if known is not None else None
+        if isinstance(found, list):
+            rows = found
+        else:
+            rows = _rows(found if found is not None else backend.select(text))
+        answers[name] = rows
+        say(f"  {name}: {len(rows)} row(s)")
     return answers
 
 
@@ -525,7 +536,7 @@ RENDERERS = {"overview": render_overview, "unit": render_unit, "project": render
 
 def write_report(
     backend: Backend, folder: str | Path = DEFAULT_REPORT, say: Callable[[str], None] = lambda _: None,
-    known: Mapping[str, Result] | None = None,
+    known: Mapping[str, Result | list[dict[str, str | None]]] | None = None,
 ) -> ReportSummary:
     """Ask the report's queries (those not ``known``, see :func:`ask`), then write every page and its JSON into ``folder``."""
     folder = Path(folder)

@@ -33,11 +33,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 from .catalog import Column, SavedQuery
@@ -115,6 +117,25 @@ def people_columns(query: SavedQuery, result: Result) -> list[int]:
     return [i for i in indexes if i not in iri] + iri
 
 
+def people_order(query: SavedQuery, variables: Sequence[str]) -> list[int] | None:
+    """:func:`people_columns` from the contract alone; None when a column has none (its values decide)."""
+    columns = [query.column(v) for v in variables]
+    if not all(c.zh or c.doc for c in columns):
+        return None
+    iri = [i for i, c in enumerate(columns) if c.is_iri]
+    return [i for i in range(len(columns)) if i not in iri] + iri
+
+
+def people_view(query: SavedQuery, variables: Sequence[str], order: list[int]) -> Callable[[Sequence[Term | None]], list[Cell | None]]:
+    """One result row → its cells for people, in ``order`` (what :func:`people_rows` makes of every row)."""
+    columns = [(i, query.column(variables[i])) for i in order]
+    return lambda row: [cell(row[i], c) for i, c in columns]
+
+
+def people_headers(query: SavedQuery, variables: Sequence[str], order: list[int], lang: str) -> list[str]:
+    return [query.column(variables[i]).header(lang) for i in order]
+
+
 def headers(query: SavedQuery, result: Result, lang: str) -> list[str]:
     return [_column(query, result, i).header(lang) for i in people_columns(query, result)]
 
@@ -167,12 +188,30 @@ def relabelled(query: SavedQuery, result: Result, lang: str) -> Result:
 
 def excel_csv(answer: Answer, lang: str = "zh") -> bytes:
     """UTF-8 with BOM, CRLF, the people's headers and order (see the module's docstring)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headers(answer.query, answer.result, lang))
+    out = io.BytesIO()
+    writer = ExcelCsv(out, headers(answer.query, answer.result, lang))
     for row in answer.people():
-        writer.writerow([_csv_text(c) for c in row])
-    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+        writer.add(row)
+    writer.close()
+    return out.getvalue()
+
+
+class ExcelCsv:
+    """CSV for Excel written row by row into a binary stream: the bytes of :func:`excel_csv`."""
+
+    def __init__(self, output: BinaryIO, header: list[str]) -> None:
+        output.write(b"\xef\xbb\xbf")
+        self._text = io.TextIOWrapper(output, encoding="utf-8", newline="")
+        self._writer = csv.writer(self._text, lineterminator="\r\n")
+        self._writer.writerow(header)
+
+    def add(self, row: Sequence[Cell | None]) -> None:
+        self._writer.writerow([_csv_text(c) for c in row])
+
+    def close(self) -> None:
+        """Flush the text into the stream and let the stream go (it stays open)."""
+        self._text.flush()
+        self._text.detach()
 
 
 #: What makes Excel read a CSV cell as a formula (OWASP, "CSV Injection").
@@ -253,46 +292,73 @@ def _display(value: Cell | str | None) -> str:
     return value.text
 
 
-@dataclass
+#: Rows looked at to size a sheet's columns.
+_SIZED = 2000
+
+
 class _Sheet:
-    name: str
-    header: list[str]
-    rows: list[list[Cell | str | None]]
-    note: str = ""  # shown in italics under the header when there are no rows
-    links: dict[str, str] = field(default_factory=dict)  # cell reference → sheet it links to
+    """One sheet: its header, then its rows written as XML into a temporary file as they come.
 
+    Nothing of a row is kept but the widths of the first :data:`_SIZED` rows
+    (the columns are sized from them): a listing of 125,400 rows × 12 columns
+    costs a few kilobytes of memory, not a Python object per cell (issue 15).
+    :meth:`chunks` gives the sheet's XML, its rows copied back from the file.
+    """
 
-def _sheet_xml(sheet: _Sheet, selected: bool) -> str:
-    if len(sheet.rows) + 2 > MAX_ROWS:
-        raise ValueError(f"{sheet.name}: {len(sheet.rows):,} rows do not fit in a spreadsheet (at most {MAX_ROWS - 2:,})")
-    width = max(len(sheet.header), 1)
-    widths = [_width(h) + 2 for h in sheet.header]
-    for row in sheet.rows[:2000]:  # enough to size the columns
-        for i, value in enumerate(row):
-            widths[i] = max(widths[i], _width(_display(value)) + 2)
-    cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{min(max(w, 8), 60)}" customWidth="1"/>' for i, w in enumerate(widths))
-    lines = ['<row r="1">' + "".join(_xml_cell(_ref(i, 1), h, _BOLD) for i, h in enumerate(sheet.header)) + "</row>"]
-    for r, row in enumerate(sheet.rows, start=2):
-        lines.append(f'<row r="{r}">' + "".join(_xml_cell(_ref(i, r), v) for i, v in enumerate(row)) + "</row>")
-    if not sheet.rows and sheet.note:
-        lines.append(f'<row r="2">{_xml_cell("A2", sheet.note, _NOTE)}</row>')
-    last = _ref(width - 1, max(len(sheet.rows) + 1, 1))
-    tab = ' tabSelected="1"' if selected else ""
-    links = "".join(
-        f'<hyperlink ref="{ref}" location="{escape(_quoted(target))}!A1" display="{escape(target)}"/>'
-        for ref, target in sheet.links.items()
-    )
-    return (
-        f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
-        f'<dimension ref="A1:{last}"/>'
-        f'<sheetViews><sheetView workbookViewId="0"{tab}><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-        f'<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
-        f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
-        f'<sheetData>{"".join(lines)}</sheetData>'
-        + (f'<autoFilter ref="A1:{last}"/>' if sheet.rows else "")
-        + (f"<hyperlinks>{links}</hyperlinks>" if links else "")
-        + "</worksheet>"
-    )
+    def __init__(self, name: str, header: list[str], note: str = "", query: SavedQuery | None = None,
+                 params: dict[str, str] | None = None) -> None:  # fmt: skip
+        self.name = name
+        self.header = header
+        self.note = note  # shown in italics under the header when there are no rows
+        self.query, self.params = query, dict(params or {})  # the answer's query and the parameters given
+        self.links: dict[str, str] = {}  # cell reference → sheet it links to
+        self.rows = 0
+        self._widths = [_width(h) + 2 for h in header]
+        self._file = tempfile.TemporaryFile()
+
+    def add(self, row: Sequence[Cell | str | None]) -> None:
+        self.rows += 1
+        if self.rows <= _SIZED:  # enough to size the columns
+            widths = self._widths
+            for i, value in enumerate(row):
+                widths[i] = max(widths[i], _width(_display(value)) + 2)
+        r = self.rows + 1
+        self._file.write((f'<row r="{r}">' + "".join(_xml_cell(_ref(i, r), v) for i, v in enumerate(row)) + "</row>").encode("utf-8"))
+
+    def chunks(self, selected: bool) -> Iterator[bytes]:
+        """The sheet's XML in pieces (UTF-8)."""
+        if self.rows + 2 > MAX_ROWS:
+            raise ValueError(f"{self.name}: {self.rows:,} rows do not fit in a spreadsheet (at most {MAX_ROWS - 2:,})")
+        width = max(len(self.header), 1)
+        cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{min(max(w, 8), 60)}" customWidth="1"/>'
+                       for i, w in enumerate(self._widths))  # fmt: skip
+        last = _ref(width - 1, max(self.rows + 1, 1))
+        tab = ' tabSelected="1"' if selected else ""
+        yield (
+            f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
+            f'<dimension ref="A1:{last}"/>'
+            f'<sheetViews><sheetView workbookViewId="0"{tab}><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+            f'<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+            f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
+            "<sheetData>" + '<row r="1">' + "".join(_xml_cell(_ref(i, 1), h, _BOLD) for i, h in enumerate(self.header)) + "</row>"
+        ).encode("utf-8")
+        self._file.seek(0)
+        while chunk := self._file.read(1 << 20):
+            yield chunk
+        links = "".join(
+            f'<hyperlink ref="{ref}" location="{escape(_quoted(target))}!A1" display="{escape(target)}"/>'
+            for ref, target in self.links.items()
+        )
+        yield (
+            (f'<row r="2">{_xml_cell("A2", self.note, _NOTE)}</row>' if not self.rows and self.note else "")
+            + "</sheetData>"
+            + (f'<autoFilter ref="A1:{last}"/>' if self.rows else "")
+            + (f"<hyperlinks>{links}</hyperlinks>" if links else "")
+            + "</worksheet>"
+        ).encode("utf-8")
+
+    def close(self) -> None:
+        self._file.close()
 
 
 def _quoted(sheet: str) -> str:
@@ -312,56 +378,95 @@ def sheet_name(text: str, taken: set[str]) -> str:
     return candidate
 
 
-def _answer_sheet(answer: Answer, name: str, lang: str) -> _Sheet:
-    rows: list[list[Cell | str | None]] = list(answer.people())
-    return _Sheet(name, headers(answer.query, answer.result, lang), rows, note=_TEXT[lang]["empty"])
-
-
-def _params_text(answer: Answer) -> str:
-    """The parameter values the answer was asked with: those given, else the defaults."""
-    values = {p.name: p.default for p in answer.query.params if p.default is not None}
-    values.update(answer.params)
+def _params_text(query: SavedQuery, params: dict[str, str]) -> str:
+    """The parameter values an answer was asked with: those given, else the defaults."""
+    values = {p.name: p.default for p in query.params if p.default is not None}
+    values.update(params)
     return "; ".join(f"{k}={v}" for k, v in values.items())
+
+
+class Workbook:
+    """A workbook written as the answers come: one sheet each, after a contents sheet when ``contents``.
+
+    Each answer's rows go to its sheet's temporary file as they are handed
+    over (:meth:`sheet`), so no answer is held whole; :meth:`write` puts the
+    parts together at the end. :func:`xlsx` is this workbook for answers in hand:
+    the same answers give the same bytes either way.
+    """
+
+    def __init__(self, lang: str = "zh", *, contents: bool = False) -> None:
+        if lang not in LANGS:
+            raise ValueError(f"--lang takes one of {', '.join(LANGS)} (found {lang!r})")
+        self.lang = lang
+        self._text = _TEXT[lang]
+        self._taken: set[str] = set()
+        self._sheets: list[_Sheet] = []
+        self._contents: _Sheet | None = None
+        # In Chinese the sheet's name is the query's title; in English it is the query's name, the title beside it.
+        self._titled = lang == "en"
+        if contents:
+            text = self._text
+            header = [text["sheet"], text["query"]] + ([text["title"]] if self._titled else []) + [text["question"], text["params"], text["rows"]]
+            self._contents = _Sheet(sheet_name(text["contents"], self._taken), header)
+            self._sheets.append(self._contents)
+
+    def sheet(self, query: SavedQuery, headers: list[str], params: dict[str, str] | None = None) -> _Sheet:
+        """A new sheet for one answer (its people's headers): hand it the answer's rows with ``add``, then :meth:`done`."""
+        name = sheet_name((query.title_zh if self.lang == "zh" else "") or query.name, self._taken)
+        sheet = _Sheet(name, headers, note=self._text["empty"], query=query, params=params)
+        self._sheets.append(sheet)
+        return sheet
+
+    def done(self, sheet: _Sheet) -> None:
+        """An answer's rows are all in: its line on the contents sheet."""
+        contents = self._contents
+        if contents is None:
+            return
+        q = sheet.query
+        assert q is not None
+        row = contents.rows + 2
+        contents.add([sheet.name, q.name] + ([q.titled(self.lang)] if self._titled else [])
+                     + [q.question(self.lang), _params_text(q, sheet.params), Cell("n", str(sheet.rows))])  # fmt: skip
+        contents.links[_ref(0, row)] = sheet.name
+
+    def write(self, output: BinaryIO) -> None:
+        """The workbook into a binary stream (seekable: the ZIP's headers are completed in place)."""
+        try:
+            _package(self._sheets, output)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Let the sheets' temporary files go (:meth:`write` does, and so should a writer that gives up)."""
+        for sheet in self._sheets:
+            sheet.close()
 
 
 def xlsx(answers: Sequence[Answer], lang: str = "zh") -> bytes:
     """A workbook of the answers: one sheet each, after a contents sheet when there are several."""
-    if lang not in LANGS:
-        raise ValueError(f"--lang takes one of {', '.join(LANGS)} (found {lang!r})")
-    text = _TEXT[lang]
-    taken: set[str] = set()
-    sheets: list[_Sheet] = []
-    contents = None
-    # In Chinese the sheet's name is the query's title; in English it is the query's name, the title beside it.
-    titled = lang == "en"
-    if len(answers) > 1:
-        header = [text["sheet"], text["query"]] + ([text["title"]] if titled else []) + [text["question"], text["params"], text["rows"]]
-        contents = _Sheet(sheet_name(text["contents"], taken), header, [])
-        sheets.append(contents)
+    book = Workbook(lang, contents=len(answers) > 1)
     for answer in answers:
-        q = answer.query
-        name = sheet_name((q.title_zh if lang == "zh" else "") or q.name, taken)
-        sheets.append(_answer_sheet(answer, name, lang))
-        if contents is not None:
-            row = len(contents.rows) + 2
-            contents.rows.append([name, q.name] + ([q.titled(lang)] if titled else [])
-                                 + [q.question(lang), _params_text(answer), Cell("n", str(len(answer.result.rows)))])  # fmt: skip
-            contents.links[_ref(0, row)] = name
-    return _package(sheets)
+        sheet = book.sheet(answer.query, headers(answer.query, answer.result, lang), answer.params)
+        for row in answer.people():
+            sheet.add(row)
+        book.done(sheet)
+    out = io.BytesIO()
+    book.write(out)
+    return out.getvalue()
 
 
 def _filter_names(sheets: list[_Sheet]) -> str:
     """The hidden names Excel keeps for each sheet's filter range."""
     names = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-        f"{escape(_quoted(s.name))}!$A$1:${column_letters(len(s.header) - 1)}${len(s.rows) + 1}</definedName>"
+        f"{escape(_quoted(s.name))}!$A$1:${column_letters(len(s.header) - 1)}${s.rows + 1}</definedName>"
         for i, s in enumerate(sheets)
         if s.rows
     )
     return f"<definedNames>{names}</definedNames>" if names else ""
 
 
-def _package(sheets: list[_Sheet]) -> bytes:
+def _package(sheets: list[_Sheet], output: BinaryIO) -> None:
     n = len(sheets)
     types = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
@@ -395,12 +500,14 @@ def _package(sheets: list[_Sheet]) -> bytes:
         ),
         "xl/styles.xml": _STYLES,
     }
-    for i, sheet in enumerate(sheets, 1):
-        parts[f"xl/worksheets/sheet{i}.xml"] = _sheet_xml(sheet, selected=i == 1)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, content in parts.items():
+    # Every part is deflated as it is written, a piece at a time: deflate gives the same bytes
+    # however its input is cut, so a sheet is never held whole (tests/test_sheets.py compares).
+    pieces: list[tuple[str, Iterable[bytes]]] = [(name, [content.encode("utf-8")]) for name, content in parts.items()]
+    pieces += [(f"xl/worksheets/sheet{i}.xml", sheet.chunks(selected=i == 1)) for i, sheet in enumerate(sheets, 1)]
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, chunks in pieces:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            package.writestr(info, content.encode("utf-8"))
-    return out.getvalue()
+            with package.open(info, "w") as entry:
+                for chunk in chunks:
+                    entry.write(chunk)
