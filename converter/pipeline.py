@@ -3,7 +3,10 @@
 It strings together the library's stages, each of which is usable alone:
 
 1. read the source tables (:mod:`converter.reader`) and write the graph as
-   Turtle and N-Quads into the output folder (:mod:`converter.convert`);
+   Turtle and N-Quads into the output folder (:mod:`converter.convert`): the
+   sources are scanned first (their tables and problems), then read again
+   department by department while both files are written from one pass of
+   the graph builder, so no table's records are held beyond its department;
 2. validate it with the SHACL shapes (:mod:`converter.validate`), one table's
    graph at a time, and write the report; a graph with violations is not loaded;
 3. load the tables into the embedded Oxigraph store (:mod:`converter.store`),
@@ -31,7 +34,7 @@ from pathlib import Path
 from .documents import prepare
 from .readers.source import ReadOptions
 from . import catalog, query, store, validate
-from .convert import Conversion, write_graph
+from .convert import Conversion, stream_graphs
 from .output import atomic_output, write_text
 from .vocab import DEFAULT_BASE
 
@@ -79,16 +82,19 @@ def build(
     """
     out = Path(out)
     report = BuildReport()
-    # Read each table once: the store's documents carry the records the graph is built from.
-    documents = prepare(inputs, base, records=True, options=options)
-    if any(doc.table is None for doc in documents):
+    # Each source is scanned (its tables and problems, refused before anything is written), then
+    # read again department by department as the graph files are written: no table's records are
+    # held beyond its department, so memory does not grow with the input (issue 15).
+    documents = prepare(inputs, base, options=options)
+    if any(doc.source is None for doc in documents):
         raise ValueError("perfkg build takes source documents (text tables, HTML, Excel, Word, PDF); load RDF files with perfkg load")
-    conversion = Conversion([doc.table for doc in documents])
+    conversion = Conversion([doc.source for doc in documents])
     report.problems = sum(p.severity != "info" for p in conversion.problems)
     problems(conversion)
-    for fmt, name in (("turtle", "graph.ttl"), ("nq", "graph.nq")):
-        write_graph(conversion, fmt, out / name, base, jobs=jobs)
-        report.graph_files.append(out / name)
+    # Turtle and N-Quads from one pass of the builder: each file the bytes it has when written alone.
+    files = {"turtle": out / "graph.ttl", "nq": out / "graph.nq"}
+    stream_graphs(inputs, files, base, jobs=jobs, options=options)
+    report.graph_files += files.values()
     say(f"converted {len(inputs)} file(s) → {out / 'graph.ttl'}, {out / 'graph.nq'}")
 
     checked = validate.validate_tables(validate.tables_of_files([out / "graph.nq"]), engine)

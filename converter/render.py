@@ -38,7 +38,7 @@ import threading
 import traceback
 import zlib
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -68,10 +68,15 @@ Segment = Union[bytes, tuple[str, ...]]
 
 @dataclass(frozen=True)
 class Task:
-    """One part to render, with all it needs: a worker keeps no state between parts."""
+    """One part to render, with all it needs: a worker keeps no state between parts.
+
+    ``fmts``: one format, or several rendered from one pass of the builder
+    (``perfkg build`` writes Turtle and N-Quads): each format's bytes are those
+    it has rendered alone.
+    """
 
     part: Table
-    fmt: str
+    fmts: tuple[str, ...]
     base: str
     provenance: Provenance
     schemes: bool  # the first part carries the concept schemes
@@ -80,16 +85,17 @@ class Task:
 
 @dataclass(frozen=True)
 class Rendered:
-    segments: tuple[Segment, ...]
+    segments: tuple[tuple[Segment, ...], ...]  # per format of the task, in its order
     minted: dict[str, dict[str, int]]  # per table IRI, the minter's keys after this part
 
 
-def render(task: Task, joiner: Joiner | None = None) -> Rendered:
-    """A part's graphs in ``task.fmt``: final bytes and shared statements, in order.
+def render(task: Task, joiners: Sequence[Joiner] | None = None) -> Rendered:
+    """A part's graphs in each of ``task.fmts``: final bytes and shared statements, in order.
 
-    With a ``joiner`` (one job, in the writing process) each piece goes to it
-    at once and N-Triples/N-Quads are serialized straight into the output,
-    holding nothing; without one (a worker) the pieces come back as bytes.
+    With ``joiners`` (one job, in the writing process; one per format) each
+    piece goes to its joiner at once and N-Triples/N-Quads are serialized
+    straight into the output, holding nothing; without (a worker) the pieces
+    come back as bytes.
 
     The cyclic garbage collector is paused meanwhile: a part allocates a few
     hundred thousand term tuples and no cycles, and the collections those
@@ -99,7 +105,7 @@ def render(task: Task, joiner: Joiner | None = None) -> Rendered:
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _render(task, _Pieces(task.fmt, joiner))
+        return _render(task, [_Pieces(fmt, joiners[i] if joiners else None) for i, fmt in enumerate(task.fmts)])
     finally:
         if paused:
             gc.enable()
@@ -126,23 +132,27 @@ class _Pieces:
         self.add(_strip_header(ox.serialize(statements, format=FORMATS[self.fmt], prefixes=_prefixes(self.fmt)), self.fmt))
 
 
-def _render(task: Task, pieces: _Pieces) -> Rendered:
+def _render(task: Task, formats: list[_Pieces]) -> Rendered:
     minter = Minter(task.base)
     minter.resume(task.minted)
     builder = GraphBuilder(minter, task.provenance)
     tables: list[str] = []
-    fmt = task.fmt
     for graph, triples in builder.graphs(task.part, schemes=task.schemes):
+        if len(formats) > 1:
+            triples = list(triples)  # built once, written in every format (the builder's tuples, as they came)
         if graph in _SHARED_GRAPHS:
-            pieces.add(_statements(graph, triples, fmt))
+            for pieces in formats:
+                pieces.add(_statements(graph, triples, pieces.fmt))
             continue
         tables.append(graph.value)
-        if fmt in _QUADS:
-            # A table's named graph, whole (TriG: a subject's quads together).
-            pieces.serialize(ox.Quad(s, p, o, graph) for s, p, o in (_by_subject(triples) if fmt == "trig" else triples))
-        else:
-            _table_triples(graph, triples, pieces)
-    return Rendered(tuple(pieces.segments), {t: minter.minted(t) for t in tables})
+        for pieces in formats:
+            fmt = pieces.fmt
+            if fmt in _QUADS:
+                # A table's named graph, whole (TriG: a subject's quads together).
+                pieces.serialize(ox.Quad(s, p, o, graph) for s, p, o in (_by_subject(triples) if fmt == "trig" else triples))
+            else:
+                _table_triples(graph, triples, pieces)
+    return Rendered(tuple(tuple(pieces.segments) for pieces in formats), {t: minter.minted(t) for t in tables})
 
 
 def _statements(graph: ox.NamedNode, triples: Iterable[tuple], fmt: str) -> tuple[str, ...]:
@@ -262,8 +272,8 @@ class Joiner:
         self._seen: set[str] = set()  # grows with the shared vocabulary, not with the input
         self._started = False
 
-    def write(self, rendered: Rendered) -> None:
-        for segment in rendered.segments:
+    def write(self, segments: Iterable[Segment]) -> None:
+        for segment in segments:
             self.segment(segment)
 
     def segment(self, segment: Segment) -> None:
@@ -311,7 +321,19 @@ def write_parts(
     parts: Iterable[Table], fmt: str, output: BinaryIO, base: str, provenance: Provenance, jobs: int = 1
 ) -> None:
     """Render the parts (in ``jobs`` processes when there are two parts or more) and write them in order."""
-    joiner = Joiner(fmt, output)
+    write_formats(parts, {fmt: output}, base, provenance, jobs)
+
+
+def write_formats(
+    parts: Iterable[Table], outputs: dict[str, BinaryIO], base: str, provenance: Provenance, jobs: int = 1
+) -> None:
+    """:func:`write_parts` into one output per format at once, the graph built once for all of them.
+
+    Each output gets the bytes :func:`write_parts` writes for its format alone
+    (the builder's triples are the same whatever they are written as; a test checks it).
+    """
+    fmts = tuple(outputs)
+    joiners = [Joiner(fmt, outputs[fmt]) for fmt in fmts]
     state = _Minted(base)
     stream = iter(parts)
     first = next(stream, None)
@@ -320,13 +342,13 @@ def write_parts(
     second = next(stream, None)
     if second is None or jobs <= 1:
         for index, part in enumerate(_chain(first, second, stream)):
-            state.done(render(state.task(part, fmt, provenance, schemes=index == 0), joiner).minted)
+            state.done(render(state.task(part, fmts, provenance, schemes=index == 0), joiners).minted)
         return
     if _can_fork():
-        _write_forked(_chain(first, second, stream), fmt, provenance, jobs, state, joiner)
+        _write_forked(_chain(first, second, stream), fmts, provenance, jobs, state, joiners)
         return
     with _pool(jobs) as pool:
-        _write_parallel(pool, _chain(first, second, stream), fmt, provenance, jobs, state, joiner)
+        _write_parallel(pool, _chain(first, second, stream), fmts, provenance, jobs, state, joiners)
 
 
 #: Parts a forked worker renders per batch: enough to spread the fork's cost,
@@ -340,7 +362,7 @@ def _can_fork() -> bool:
 
 
 def _write_forked(
-    parts: Iterable[Table], fmt: str, provenance: Provenance, jobs: int, state: _Minted, joiner: Joiner
+    parts: Iterable[Table], fmts: tuple[str, ...], provenance: Provenance, jobs: int, state: _Minted, joiners: list[Joiner]
 ) -> None:
     """Render batches of parts in forked children that inherit the records, so nothing is pickled to them.
 
@@ -351,20 +373,20 @@ def _write_forked(
     reads the next batch. A batch ends before a department met earlier in it,
     which must go on from the minter keys of its first part.
     """
-    _warm(fmt)
+    _warm(fmts)
     numbered = _PushBack(enumerate(parts))
     batch = _next_batch(numbered, state, jobs * PARTS_PER_WORKER)
     children: list[_Child] = []
     try:
         while batch:
-            tasks = [state.task(part, fmt, provenance, schemes=index == 0) for index, part in batch]
+            tasks = [state.task(part, fmts, provenance, schemes=index == 0) for index, part in batch]
             children = [_Child(tasks[worker::jobs]) for worker in range(min(jobs, len(tasks)))]
             batch = _next_batch(numbered, state, jobs * PARTS_PER_WORKER)  # read while the children render
             for child in children:
                 child.collect()
             # Parts come back in the order they were dealt: child 0's first, child 1's first, child 0's second …
             for position in range(len(tasks)):
-                state.done(children[position % len(children)].write_next(joiner))
+                state.done(children[position % len(children)].write_next(joiners))
             for child in children:
                 child.abandon()
             children = []
@@ -373,12 +395,13 @@ def _write_forked(
             child.abandon()
 
 
-def _warm(fmt: str) -> None:
+def _warm(fmts: tuple[str, ...]) -> None:
     """Load before forking what every child would otherwise load again (≈ 15 % of a child's work, issue 9)."""
     scheme_triples()
     Gazetteer.bundled()
     unit_table()
-    header(fmt)
+    for fmt in fmts:
+        header(fmt)
 
 
 def _next_batch(numbered: _PushBack, state: _Minted, size: int) -> list[tuple[int, Table]]:
@@ -455,23 +478,24 @@ class _Child:
                 detail = pickle.load(self._stream)
             raise RenderError(f"a worker process failed to render its departments:\n{detail}")
 
-    def write_next(self, joiner: Joiner) -> dict[str, dict[str, int]]:
-        """Hand the child's next part to the joiner; return its minter keys."""
+    def write_next(self, joiners: list[Joiner]) -> dict[str, dict[str, int]]:
+        """Hand the child's next part to the joiners (one per format); return its minter keys."""
         assert self._stream is not None
         stream = self._stream
-        minted, count = pickle.load(stream)
-        for _ in range(count):
-            kind, value = pickle.load(stream)
-            if kind == "lines":
-                joiner.segment(value)
-                continue
-            remaining = value
-            while remaining:
-                chunk = stream.read(min(remaining, 1 << 20))
-                if not chunk:
-                    raise RenderError(f"{self.path}: a worker's output ends early")
-                joiner.segment(chunk)
-                remaining -= len(chunk)
+        minted, counts = pickle.load(stream)
+        for joiner, count in zip(joiners, counts):
+            for _ in range(count):
+                kind, value = pickle.load(stream)
+                if kind == "lines":
+                    joiner.segment(value)
+                    continue
+                remaining = value
+                while remaining:
+                    chunk = stream.read(min(remaining, 1 << 20))
+                    if not chunk:
+                        raise RenderError(f"{self.path}: a worker's output ends early")
+                    joiner.segment(chunk)
+                    remaining -= len(chunk)
         return minted
 
     def abandon(self) -> None:
@@ -490,14 +514,15 @@ class _Child:
 
 
 def _dump(rendered: Rendered, out: BinaryIO) -> None:
-    """One part into a child's file: its keys and segment count, then each segment."""
-    pickle.dump((rendered.minted, len(rendered.segments)), out, protocol=pickle.HIGHEST_PROTOCOL)
-    for segment in rendered.segments:
-        if isinstance(segment, bytes):
-            pickle.dump(("bytes", len(segment)), out, protocol=pickle.HIGHEST_PROTOCOL)
-            out.write(segment)
-        else:
-            pickle.dump(("lines", segment), out, protocol=pickle.HIGHEST_PROTOCOL)
+    """One part into a child's file: its keys and segment counts (per format), then each format's segments."""
+    pickle.dump((rendered.minted, [len(s) for s in rendered.segments]), out, protocol=pickle.HIGHEST_PROTOCOL)
+    for segments in rendered.segments:
+        for segment in segments:
+            if isinstance(segment, bytes):
+                pickle.dump(("bytes", len(segment)), out, protocol=pickle.HIGHEST_PROTOCOL)
+                out.write(segment)
+            else:
+                pickle.dump(("lines", segment), out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _chain(first: Table, second: Table | None, rest: Iterator[Table]) -> Iterator[Table]:
@@ -508,7 +533,8 @@ def _chain(first: Table, second: Table | None, rest: Iterator[Table]) -> Iterato
 
 
 def _write_parallel(
-    pool: Executor, parts: Iterable[Table], fmt: str, provenance: Provenance, jobs: int, state: _Minted, joiner: Joiner
+    pool: Executor, parts: Iterable[Table], fmts: tuple[str, ...], provenance: Provenance, jobs: int, state: _Minted,
+    joiners: list[Joiner],
 ) -> None:
     """Keep ``2 × jobs`` parts in flight (bounded, so memory stays flat), write them as they finish in order."""
     pending: deque[tuple[frozenset[str], Future[Rendered]]] = deque()
@@ -517,7 +543,8 @@ def _write_parallel(
         _tables, future = pending.popleft()
         rendered = future.result()
         state.done(rendered.minted)
-        joiner.write(rendered)
+        for joiner, segments in zip(joiners, rendered.segments):
+            joiner.write(segments)
 
     try:
         for index, part in enumerate(parts):
@@ -526,7 +553,7 @@ def _write_parallel(
             # earlier part: wait for that part before sending this one.
             while any(tables & flying for flying, _ in pending):
                 finish_oldest()
-            pending.append((tables, pool.submit(render, state.task(part, fmt, provenance, schemes=index == 0))))
+            pending.append((tables, pool.submit(render, state.task(part, fmts, provenance, schemes=index == 0))))
             while len(pending) > 2 * jobs:
                 finish_oldest()
         while pending:
@@ -555,7 +582,7 @@ class _Minted:
         return frozenset(self._minter.table(d.name, d.year) for d in part.departments) | frozenset(
             self._minter.self_evaluation(e.department, e.year) for e in part.evaluations)
 
-    def task(self, part: Table, fmt: str, provenance: Provenance, *, schemes: bool) -> Task:
+    def task(self, part: Table, fmts: tuple[str, ...], provenance: Provenance, *, schemes: bool) -> Task:
         minted: dict[str, int] = {}
         for table in sorted(self.tables_of(part)):
             packed = self._keys.get(table)
@@ -564,7 +591,7 @@ class _Minted:
             for line in zlib.decompress(packed).decode("ascii").splitlines():
                 suffix, count = line.rsplit(" ", 1)
                 minted[table + suffix] = int(count)
-        return Task(part, fmt, self.base, provenance, schemes, minted)
+        return Task(part, fmts, self.base, provenance, schemes, minted)
 
     def done(self, minted: dict[str, dict[str, int]]) -> None:
         """Remember a rendered part's minter keys (:attr:`Rendered.minted`)."""
