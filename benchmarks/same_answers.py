@@ -19,7 +19,7 @@ Usage::
     python benchmarks/same_answers.py OLD_DIR queries STORE --only indicators duplicate-project-names
     python benchmarks/same_answers.py OLD_DIR queries STORE --only indicators --param indicators project=市就业补助资金（越秀区）
 
-``--param NAME KEY=VALUE`` runs NAME bound with that value instead of its
+``--param NAME KEY=VALUE`` runs NAME bound with that value as well as with its
 defaults (give it again for more values of the same query: each binding is a
 case of its own, reported as ``NAME [KEY=VALUE]``).
 """
