@@ -38,6 +38,8 @@ sys.path.insert(0, str(HERE))
 from run import measure  # noqa: E402  (benchmarks/run.py, beside this script)
 
 PYTHON = sys.executable
+#: Runs a script of the tree with the tree first on sys.path ("" is the working folder under -c).
+_IN_TREE = "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
 
 
 def pair_steps(scale: int, work: Path, side: str) -> list[tuple[str, list[str]]]:
@@ -50,7 +52,9 @@ def pair_steps(scale: int, work: Path, side: str) -> list[tuple[str, list[str]]]
         ("convert-nq", [*perfkg, "convert", str(src), "--format", "nq", "-o", str(nq)]),
         ("validate", [*perfkg, "validate", str(nq), "-o", str(work / f"{side}-{scale}.report.txt")]),
         ("load", [*perfkg, "load", "-q", str(nq), "--store", str(work / f"{side}-store-{scale}")]),
-        ("queries", [PYTHON, "benchmarks/queries.py", str(work / f"{side}-store-{scale}"), "--repeat", "1"]),
+        # through -c, so the tree's own converter and queries are imported (a script's folder comes first
+        # on sys.path, and an installed perfkg would answer for both sides)
+        ("queries", [PYTHON, "-c", _IN_TREE, "benchmarks/queries.py", str(work / f"{side}-store-{scale}"), "--repeat", "1"]),
     ]
     if scale <= 10:  # one process; at 100 tables it is the build again at ~1.1× its CPU (issue 15's table)
         steps.insert(1, ("build-1job", [*perfkg, "build", str(src), "--jobs", "1", "--out", str(work / f"{side}-build1-{scale}"),
