@@ -39,6 +39,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from measure import group_state  # benchmarks/measure.py, beside this script: the process group's Pss
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PYTHON = sys.executable
@@ -114,19 +116,7 @@ class _TreeMemory:
 
     def _run(self) -> None:
         while not self._done.wait(self.every):
-            total = 0
-            for entry in os.scandir("/proc"):
-                if not entry.name.isdigit():
-                    continue
-                try:
-                    stat = Path(entry.path, "stat").read_text()
-                    fields = stat[stat.rindex(")") + 2 :].split()
-                    if int(fields[2]) == self.group:  # field 5 of stat: the process group
-                        rollup = Path(entry.path, "smaps_rollup").read_text()
-                        total += int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M)[1])
-                except (OSError, ValueError, IndexError, TypeError):
-                    continue
-            self.peak_mb = max(self.peak_mb, total / 1024)
+            self.peak_mb = max(self.peak_mb, group_state(self.group)[0])
 
     def stop(self) -> None:
         self._done.set()
