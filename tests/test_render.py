@@ -189,7 +189,7 @@ def test_formats_rendered_together_are_the_bytes_each_has_alone(four_tables, sou
         assert len(_statements(alone, fmt)) > 4 * 37_000  # four tables' worth (the bundled table is the copy 0 met again)
 
 
-def test_formats_written_together_leave_no_file_when_one_fails(four_tables, tmp_path):
+def test_a_format_that_cannot_be_written_together_is_refused_before_any_file(four_tables, tmp_path):
     from converter.convert import stream_graphs
 
     with pytest.raises(ValueError, match="formats written together"):
