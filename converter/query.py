@@ -20,11 +20,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 import pyoxigraph as ox
 import rdflib
@@ -95,7 +97,16 @@ class OxigraphBackend:
         return Result(variables, list(rows))
 
     def solutions(self, query: str) -> tuple[list[str], Iterator[tuple[Term | None, ...]]]:
-        """The variables of a SELECT and its rows one at a time, as Oxigraph gives them (none is held here)."""
+        """The variables of a SELECT and its rows one at a time (none is held here).
+
+        Oxigraph writes the answer as SPARQL TSV into a temporary file, which is
+        read back a line at a time (:func:`_tsv_terms`), instead of a Python
+        object being made of every solution and every term in it: on the
+        125,400 rows of ``indicators`` that is 15 CPU s instead of 21 (issue 15,
+        benchmarks/QUERIES.md); a value repeated down the answer (a unit, a
+        year) is made a :class:`Term` once. The same terms either way
+        (tests/test_query_tsv.py).
+        """
         try:
             solutions = self.store.query(query, use_default_graph_as_union=True)
         except SyntaxError as err:
@@ -103,7 +114,86 @@ class OxigraphBackend:
         if not isinstance(solutions, ox.QuerySolutions):
             raise QueryRunError("only SELECT queries can be run and printed")
         variables = [v.value for v in solutions.variables]
-        return variables, (tuple(_from_ox(s[v]) for v in variables) for s in solutions)
+        spool = tempfile.TemporaryFile()
+        try:
+            solutions.serialize(spool, format=ox.QueryResultsFormat.TSV)
+        except BaseException:
+            spool.close()
+            raise
+        spool.seek(0)
+        spool.readline()  # the header: ?a\t?b
+        return variables, _tsv_rows(spool)
+
+
+def _tsv_rows(spool: IO[bytes]) -> Iterator[tuple[Term | None, ...]]:
+    """The rows of a SPARQL TSV answer (header read), its file closed when done."""
+    made: dict[str, Term] = {}
+    with spool:
+        for raw in spool:
+            line = raw.decode("utf-8")
+            if line.endswith("\n"):
+                line = line[:-1]
+            row = []
+            for field in line.split("\t"):
+                if not field:
+                    row.append(None)  # unbound
+                    continue
+                term = made.get(field)
+                if term is None:
+                    if len(made) >= _MADE_MOST:
+                        made.clear()
+                    term = made[field] = _tsv_term(field)
+                row.append(term)
+            yield tuple(row)
+
+
+#: Distinct values of one answer made a Term once each, at most this many held.
+_MADE_MOST = 200_000
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_TURTLE_INTEGER = re.compile(r"[+-]?[0-9]+\Z")
+_TURTLE_DECIMAL = re.compile(r"[+-]?[0-9]*\.[0-9]+\Z")
+_TURTLE_DOUBLE = re.compile(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+\Z")
+_TSV_ESCAPE = re.compile(r"\\(.)")
+_TSV_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def _tsv_term(field: str) -> Term:
+    """One SPARQL TSV cell as the Term :func:`_from_ox` makes of the same value.
+
+    Oxigraph writes ``<iri>``, ``_:id``, ``"text"`` (escaping tab, line
+    feed, carriage return, quote and backslash), ``"text"@lang``,
+    ``"text"^^<datatype>``, and booleans and numbers in Turtle's short form
+    when their text is one (``true``, ``1``, ``-0.5``, ``1.5E3``; a decimal
+    ``95`` is written ``"95"^^<…#decimal>``). Anything else is refused, never guessed.
+    """
+    first = field[0]
+    if first == "<" and field[-1] == ">":
+        return Term("uri", field[1:-1])
+    if first == '"':
+        end = field.rindex('"')
+        value = field[1:end]
+        if "\\" in value:
+            value = _TSV_ESCAPE.sub(lambda m: _TSV_ESCAPES[m.group(1)], value)
+        rest = field[end + 1 :]
+        if not rest:
+            return Term("literal", value, _XSD + "string")
+        if rest[0] == "@":
+            return Term("literal", value, _LANG_STRING, rest[1:])
+        if rest.startswith("^^<") and rest[-1] == ">":
+            return Term("literal", value, rest[3:-1])
+    elif field.startswith("_:"):
+        return Term("bnode", field[2:])
+    elif field in ("true", "false"):
+        return Term("literal", field, _XSD + "boolean")
+    elif _TURTLE_INTEGER.match(field):
+        return Term("literal", field, _XSD + "integer")
+    elif _TURTLE_DECIMAL.match(field):
+        return Term("literal", field, _XSD + "decimal")
+    elif _TURTLE_DOUBLE.match(field):
+        return Term("literal", field, _XSD + "double")
+    raise QueryRunError(f"Oxigraph's answer holds a cell perfkg cannot read: {field[:80]!r}")
 
 
 def _from_ox(term: object) -> Term | None:
