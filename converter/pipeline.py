@@ -190,7 +190,6 @@ def _write_answer(
     if order is None:  # a column without a contract: its values decide whether it is an IRI column
         held = query.Result(variables, list(rows))
         order, rows = sheets.people_columns(saved, held), iter(held.rows)
-    view = sheets.people_view(saved, variables, order)
     sheet = book.sheet(saved, sheets.people_headers(saved, variables, order, lang))
     strings: dict[str, str] = {}  # the kept rows' repeated values (names, years, codes) held once
     count = 0
@@ -199,12 +198,11 @@ def _write_answer(
         writer = csv.writer(sparql, lineterminator="\r\n")
         writer.writerow(variables)
         excel = sheets.ExcelCsv(excel_raw, sheet.header)
+        people = sheets.PeopleRows(saved, variables, order, excel, sheet)
         for row in rows:
             count += 1
             writer.writerow(query.csv_row(row))
-            cells = view(row)
-            excel.add(cells)
-            sheet.add(cells)
+            people.add(row)
             if kept is not None:
                 kept.append({v: None if t is None else strings.setdefault(t.value, t.value) for v, t in zip(variables, row)})
         excel.close()

@@ -132,6 +132,40 @@ def people_view(query: SavedQuery, variables: Sequence[str], order: list[int]) -
     return lambda row: [cell(row[i], c) for i, c in columns]
 
 
+class PeopleRows:
+    """An answer's rows written as they come into its CSV for Excel and its sheet, a distinct value made once.
+
+    The bytes are those of ``excel.add(view(row))`` and ``sheet.add(view(row))`` with
+    :func:`people_view`'s cells (tests/test_sheets.py). A listing repeats its values (a
+    unit's name, a year, a category on each of 125,400 indicator rows): what one term
+    becomes in a column (its CSV text, its cell's XML, its width) is worked out once per
+    column, not once per row, which was a quarter of the build's query step (issue 15).
+    """
+
+    #: Distinct terms remembered per column; past it the column's memory starts again.
+    MOST = 50_000
+
+    def __init__(self, query: SavedQuery, variables: Sequence[str], order: list[int], excel: "ExcelCsv", sheet: "_Sheet") -> None:
+        self._columns = [(i, query.column(variables[i]), {}) for i in order]
+        self._excel, self._sheet = excel, sheet
+
+    def add(self, row: Sequence[Term | None]) -> None:
+        forms = [made.get(row[i]) or self._made(row[i], column, made) for i, column, made in self._columns]
+        self._excel.add_texts([f[0] for f in forms])
+        self._sheet.add_made(forms)
+
+    def _made(self, term: Term | None, column: Column, made: dict) -> tuple[str, str | None, int]:
+        if len(made) >= self.MOST:
+            made.clear()
+        forms = made[term] = _forms(cell(term, column))
+        return forms
+
+
+def _forms(value: Cell | None) -> tuple[str, str | None, int]:
+    """A cell's CSV text, its XML after the reference (None: no cell) and its sized width, as the writers make them."""
+    return _csv_text(value), None if value is None else _cell_tail(value), _width(_display(value)) + 2
+
+
 def people_headers(query: SavedQuery, variables: Sequence[str], order: list[int], lang: str) -> list[str]:
     return [query.column(variables[i]).header(lang) for i in order]
 
@@ -208,6 +242,10 @@ class ExcelCsv:
     def add(self, row: Sequence[Cell | None]) -> None:
         self._writer.writerow([_csv_text(c) for c in row])
 
+    def add_texts(self, texts: Sequence[str]) -> None:
+        """A row of cells already made CSV text (:func:`_csv_text`)."""
+        self._writer.writerow(texts)
+
     def close(self) -> None:
         """Flush the text into the stream and let the stream go (it stays open)."""
         self._text.flush()
@@ -266,14 +304,19 @@ def _text(value: str) -> str:
 def _xml_cell(ref: str, value: Cell | str | None, style: int = _PLAIN) -> str:
     if value is None:
         return ""
+    return f'<c r="{ref}{_cell_tail(value, style)}'
+
+
+def _cell_tail(value: Cell | str, style: int = _PLAIN) -> str:
+    """A cell's XML after its reference (``"><v>1</v></c>``): the same for every row the value stands in."""
     if isinstance(value, str):
         value = Cell("s", value)
     s = f' s="{_MONEY}"' if value.money and value.kind == "n" else (f' s="{style}"' if style else "")
     if value.kind == "n":
-        return f'<c r="{ref}"{s}><v>{value.text}</v></c>'
+        return f'"{s}><v>{value.text}</v></c>'
     if value.kind == "b":
-        return f'<c r="{ref}"{s} t="b"><v>{value.text}</v></c>'
-    return f'<c r="{ref}"{s} t="inlineStr"><is>{_text(value.text)}</is></c>'
+        return f'"{s} t="b"><v>{value.text}</v></c>'
+    return f'"{s} t="inlineStr"><is>{_text(value.text)}</is></c>'
 
 
 def _width(text: str) -> int:
@@ -314,6 +357,7 @@ class _Sheet:
         self.links: dict[str, str] = {}  # cell reference → sheet it links to
         self.rows = 0
         self._widths = [_width(h) + 2 for h in header]
+        self._letters = [column_letters(i) for i in range(len(header))]
         self._file = tempfile.TemporaryFile()
 
     def add(self, row: Sequence[Cell | str | None]) -> None:
@@ -324,6 +368,19 @@ class _Sheet:
                 widths[i] = max(widths[i], _width(_display(value)) + 2)
         r = self.rows + 1
         self._file.write((f'<row r="{r}">' + "".join(_xml_cell(_ref(i, r), v) for i, v in enumerate(row)) + "</row>").encode("utf-8"))
+
+    def add_made(self, forms: Sequence[tuple[str, str | None, int]]) -> None:
+        """A row as :meth:`add` writes it, from each value's forms (:func:`_forms`: its XML after the reference, None
+        for no cell, and its sized width)."""
+        self.rows += 1
+        if self.rows <= _SIZED:
+            sized = self._widths
+            for i, (_, _, width) in enumerate(forms):
+                if width > sized[i]:
+                    sized[i] = width
+        r = str(self.rows + 1)
+        cells = "".join(['<c r="' + letter + r + tail for letter, (_, tail, _) in zip(self._letters, forms) if tail is not None])
+        self._file.write(('<row r="' + r + '">' + cells + "</row>").encode("utf-8"))
 
     def chunks(self, selected: bool) -> Iterator[bytes]:
         """The sheet's XML in pieces (UTF-8)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -256,3 +257,59 @@ def test_excel_csv_never_writes_a_formula_but_keeps_negative_numbers():
     got = list(csv.reader(io.StringIO(data, newline="")))[1:]
     assert [r[0] for r in got] == ["'=HYPERLINK(\"http://evil.example\",\"点击\")", "'+1", "'-无", "'@SUM(A1)", "普通项目"]
     assert {r[3] for r in got} == {"-5.50"}  # an amount stays a number, two decimals, no quote
+
+
+def _written(rows, variables, *, fast: bool) -> tuple[bytes, bytes]:
+    """The CSV for Excel and the workbook of ``rows``, by :class:`PeopleRows` or cell by cell as before."""
+    from converter import sheets
+
+    saved = catalog.load("top-projects-by-amount")
+    order = sheets.people_order(saved, variables)
+    book = sheets.Workbook("zh")
+    sheet = book.sheet(saved, sheets.people_headers(saved, variables, order, "zh"))
+    excel_out = io.BytesIO()
+    excel = sheets.ExcelCsv(excel_out, sheet.header)
+    if fast:
+        people = sheets.PeopleRows(saved, variables, order, excel, sheet)
+        for row in rows:
+            people.add(row)
+    else:
+        view = sheets.people_view(saved, variables, order)
+        for row in rows:
+            excel.add(view(row))
+            sheet.add(view(row))
+    excel.close()
+    book.done(sheet)
+    workbook = io.BytesIO()
+    book.write(workbook)
+    return excel_out.getvalue(), workbook.getvalue()
+
+
+@pytest.mark.parametrize("most", [50_000, 2])
+def test_rows_written_as_they_come_are_the_bytes_of_their_cells_written_one_by_one(monkeypatch, most):
+    """PeopleRows (the build's writer, a distinct value worked out once per column) writes what the cells did."""
+    from converter.query import Term
+    from converter.sheets import PeopleRows
+
+    monkeypatch.setattr(PeopleRows, "MOST", most)  # 2: each column's memory starts again every few rows
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    unit, year = Term("literal", "广州市人力资源和社会保障局本级"), Term("literal", "2024", xsd + "gYear")
+    rows = [
+        (Term("literal", "=SUM(A1)"), unit, year, Term("literal", "1234.5", xsd + "decimal")),
+        (Term("literal", " 前后有空格 "), unit, year, Term("literal", "-5.5", xsd + "decimal")),
+        (Term("literal", "两行\n文字"), None, None, None),
+        (Term("literal", "=SUM(A1)"), unit, year, Term("literal", "1234.5", xsd + "decimal")),
+    ] * 3
+    variables = ["projectName", "unitName", "year", "amount"]
+    fast, slow = _written(rows, variables, fast=True), _written(rows, variables, fast=False)
+    assert fast == slow
+    lines = fast[0].decode("utf-8-sig").split("\r\n")
+    # read by hand: a formula quoted, the year a number, the amount with two decimals
+    assert lines[1] == "'=SUM(A1),广州市人力资源和社会保障局本级,2024,1234.50"
+    assert lines[3] == '"两行\n文字",,,'
+    with zipfile.ZipFile(io.BytesIO(fast[1])) as package:
+        xml = package.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert '<row r="2"><c r="A2" t="inlineStr"><is><t>=SUM(A1)</t></is></c>' in xml
+    assert '<c r="C2"><v>2024</v></c><c r="D2" s="1"><v>1234.50</v></c></row>' in xml
+    assert '<c r="A3" t="inlineStr"><is><t xml:space="preserve"> 前后有空格 </t></is></c>' in xml
+    assert '<row r="4"><c r="A4" t="inlineStr"><is><t xml:space="preserve">两行\n文字</t></is></c></row>' in xml
