@@ -144,26 +144,38 @@ class PeopleRows:
 
     #: Distinct terms remembered per column; past it the column's memory starts again.
     MOST = 50_000
+    #: Rows after which a column whose values rarely repeat (IRIs, names) stops remembering them.
+    TRIAL = 1_000
 
     def __init__(self, query: SavedQuery, variables: Sequence[str], order: list[int], excel: "ExcelCsv", sheet: "_Sheet") -> None:
-        self._columns = [(i, query.column(variables[i]), {}) for i in order]
+        self._columns: list[tuple[int, Column, dict | None]] = [(i, query.column(variables[i]), {}) for i in order]
         self._excel, self._sheet = excel, sheet
+        self._rows = 0
 
     def add(self, row: Sequence[Term | None]) -> None:
-        forms = [made.get(row[i]) or self._made(row[i], column, made) for i, column, made in self._columns]
+        sized = self._rows < _SIZED
+        forms = [(made.get(row[i]) or self._made(row[i], column, made)) if made is not None else _forms(cell(row[i], column), sized)
+                 for i, column, made in self._columns]  # fmt: skip
         self._excel.add_texts([f[0] for f in forms])
         self._sheet.add_made(forms)
+        self._rows += 1
+        if self._rows == self.TRIAL:
+            # a column where most values were new stays so: remembering them would only cost
+            self._columns = [(i, c, None if made is None or 2 * len(made) > self.TRIAL else made) for i, c, made in self._columns]
 
     def _made(self, term: Term | None, column: Column, made: dict) -> tuple[str, str | None, int]:
         if len(made) >= self.MOST:
             made.clear()
-        forms = made[term] = _forms(cell(term, column))
+        forms = made[term] = _forms(cell(term, column), self._rows < _SIZED)
         return forms
 
 
-def _forms(value: Cell | None) -> tuple[str, str | None, int]:
-    """A cell's CSV text, its XML after the reference (None: no cell) and its sized width, as the writers make them."""
-    return _csv_text(value), None if value is None else _cell_tail(value), _width(_display(value)) + 2
+def _forms(value: Cell | None, sized: bool) -> tuple[str, str | None, int]:
+    """A cell's CSV text, its XML after the reference (None: no cell) and, when ``sized``, its width as the writers make them.
+
+    A sheet's columns are sized from its first rows only (:data:`_SIZED`): past them the width is not asked for (0).
+    """
+    return _csv_text(value), None if value is None else _cell_tail(value), _width(_display(value)) + 2 if sized else 0
 
 
 def people_headers(query: SavedQuery, variables: Sequence[str], order: list[int], lang: str) -> list[str]:

@@ -77,3 +77,13 @@ def test_a_cell_it_cannot_read_is_refused_not_guessed():
         _tsv_term("INF")
     with pytest.raises(QueryRunError, match="cannot read"):
         _tsv_term('"x"junk')
+
+
+def test_a_sparql_csv_row_holds_each_terms_plain_value():
+    """SPARQL 1.1 CSV: an IRI whole (never shortened), a blank node as _:id, a literal's text without tag or type."""
+    from converter.query import Term, csv_row, display
+
+    row = (None, Term("uri", "https://w3id.org/perfkg/id/x"), Term("bnode", "b0"),
+           Term("literal", "合法合规", lang="zh"), Term("literal", "95", "http://www.w3.org/2001/XMLSchema#decimal"))
+    assert csv_row(row) == ["", "https://w3id.org/perfkg/id/x", "_:b0", "合法合规", "95"]
+    assert csv_row(row) == [display(t, compact=False) for t in row]

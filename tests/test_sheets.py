@@ -285,13 +285,16 @@ def _written(rows, variables, *, fast: bool) -> tuple[bytes, bytes]:
     return excel_out.getvalue(), workbook.getvalue()
 
 
-@pytest.mark.parametrize("most", [50_000, 2])
-def test_rows_written_as_they_come_are_the_bytes_of_their_cells_written_one_by_one(monkeypatch, most):
+@pytest.mark.parametrize("most, trial, sized", [(50_000, 1_000, 2_000), (2, 1_000, 2_000), (50_000, 4, 2_000), (50_000, 1_000, 3)])
+def test_rows_written_as_they_come_are_the_bytes_of_their_cells_written_one_by_one(monkeypatch, most, trial, sized):
     """PeopleRows (the build's writer, a distinct value worked out once per column) writes what the cells did."""
     from converter.query import Term
+    from converter import sheets
     from converter.sheets import PeopleRows
 
     monkeypatch.setattr(PeopleRows, "MOST", most)  # 2: each column's memory starts again every few rows
+    monkeypatch.setattr(PeopleRows, "TRIAL", trial)  # 4: the columns whose values did not repeat stop remembering
+    monkeypatch.setattr(sheets, "_SIZED", sized)  # 3: the columns sized from the first three rows, both ways
     xsd = "http://www.w3.org/2001/XMLSchema#"
     unit, year = Term("literal", "广州市人力资源和社会保障局本级"), Term("literal", "2024", xsd + "gYear")
     rows = [
