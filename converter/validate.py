@@ -828,13 +828,13 @@ class _TableRun:
                 if pending:
                     self._validate_lines(name, pending)
                 name, pending = graph, []
-            # every line ends with the suffix (" <graph> ."), and none holds a line break: an exact cut
-            pending.append((b"\n".join(lines) + b"\n").replace(suffix + b"\n", b" .\n"))
+            pending.append((suffix, lines))
         if pending:
             self._validate_lines(name, pending)
 
-    def _validate_lines(self, name: ox.NamedNode, parts: list[bytes]) -> None:
-        table = b"".join(parts)
+    def _validate_lines(self, name: ox.NamedNode, parts: list[tuple[bytes, list[bytes]]]) -> None:
+        # every line ends with the suffix (" <graph> ."), and none holds a line break: an exact cut
+        table = b"".join((b"\n".join(lines) + b"\n").replace(suffix + b"\n", b" .\n") for suffix, lines in parts)
         if b"_:" in table:
             raise _NotLines  # blank nodes: the store would name them anew, the engines must see one name
         store = ox.Store()
@@ -846,7 +846,11 @@ class _TableRun:
             self.split.add(name)
         elif self.is_table is None and ox.Quad(name, RDF.type, PK.PerformanceGoalsTable) not in store:
             raise _OutOfOrder
-        self._note_store(name, store)
+        terms = _line_terms(parts)
+        if terms is None:  # a line these cuts cannot read term by term: the same bookkeeping by queries
+            self._note_store(name, store)
+        else:
+            self._note_terms(name, store, *terms)
         shared = self._shared_ntriples()
         store.load(shared, format=ox.RdfFormat.N_TRIPLES)
         # the store's own text: it writes some literals anew (xsd:positiveInteger as the engines saw it before)
@@ -888,6 +892,40 @@ class _TableRun:
                 self.conflicts.add(subject)
         for row in store.query(_UNDESCRIBED):
             o = row["o"]
+            if o not in self.shared_subjects:
+                self.unresolved.setdefault(o, set()).add(name)
+
+    def _note_terms(self, name: ox.NamedNode, store: ox.Store, subjects: set[bytes], objects: set[bytes]) -> None:
+        """:meth:`_note_store` from the subjects and IRI objects of the table's lines: the same bookkeeping.
+
+        Only the resources the bookkeeping keeps are asked of the store (by
+        pattern, so their terms are the store's, as :meth:`_note_store`
+        has them); the scans over every triple are set operations on bytes.
+        """
+        root = ("<" + name.value).encode("utf-8")
+        inside, prefix = root + b">", root + b"/"
+        foreign: dict[object, list[ox.Triple]] = {}
+        for s in subjects:
+            if s != inside and not s.startswith(prefix):
+                node = ox.NamedNode(s[1:-1].decode("utf-8"))
+                foreign[node] = [q.triple for q in store.quads_for_pattern(node, None, None)]
+        keep = set(foreign)
+        for cls in self.classes:
+            keep.update(q.subject for q in store.quads_for_pattern(None, RDF.type, cls))
+        found = {t for said in foreign.values() for t in said}
+        for subject in keep:
+            if subject not in foreign:
+                found.update(q.triple for q in store.quads_for_pattern(subject, None, None))
+        for o in keep:
+            for p in self.inverse:
+                found.update(q.triple for q in store.quads_for_pattern(None, p, o))
+        self.described.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in found)
+        for subject, said in foreign.items():
+            digest = hashlib.sha1("\n".join(sorted(str(t) for t in said)).encode()).digest()
+            if self.digests.setdefault(subject, digest) != digest:
+                self.conflicts.add(subject)
+        for text in objects - subjects:
+            o = ox.NamedNode(text[1:-1].decode("utf-8"))
             if o not in self.shared_subjects:
                 self.unresolved.setdefault(o, set()).add(name)
 
@@ -997,6 +1035,40 @@ _FOREIGN = (
 )
 #: IRIs a table's store names as an object without saying anything about them.
 _UNDESCRIBED = "SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER (isIRI(?o)) FILTER NOT EXISTS { ?o ?q ?v } }"
+
+
+#: An IRI as N-Triples writes it without escapes: its bytes are its text, so equal bytes are equal IRIs.
+_PLAIN_IRI = re.compile(rb'<[^\x00-\x20<>"{}|^`\\]*>')
+
+
+def _line_terms(parts: list[tuple[bytes, list[bytes]]]) -> tuple[set[bytes], set[bytes]] | None:
+    """The subjects and IRI objects of a table's lines (a store accepted them), as bytes; None if a line is not cut so.
+
+    A line is ``<s> <p> o <graph> .``: one space after the subject and after
+    the predicate, the object up to the suffix. Every subject, predicate and
+    IRI object must be an IRI without escapes, so that its bytes name it
+    (``<a\u0062>`` and ``<ab>`` are one IRI): anything else gives None.
+    """
+    subjects: set[bytes] = set()
+    objects: set[bytes] = set()
+    predicates: set[bytes] = set()
+    try:
+        for suffix, lines in parts:
+            cut = -len(suffix)
+            for line in lines:
+                s, p, rest = line.split(b" ", 2)
+                subjects.add(s)
+                predicates.add(p)
+                first = rest[:1]
+                if first == b"<":
+                    objects.add(rest[:cut])
+                elif first != b'"':
+                    return None
+    except ValueError:  # fewer than three spaces
+        return None
+    if not all(_PLAIN_IRI.fullmatch(t) for group in (subjects, predicates, objects) for t in group):
+        return None
+    return subjects, objects
 
 
 def _one_quad(line: bytes) -> ox.Quad:
