@@ -108,11 +108,15 @@ def shape_names() -> tuple[str, ...]:
     return tuple(assets.list_assets("shapes", ".ttl"))
 
 
-@lru_cache(maxsize=8)
 def shapes_graph(names: tuple[str, ...] | None = None) -> rdflib.Graph:
-    """The shape files (default: all) in one rdflib graph."""
+    """The shape files (default: all) in one rdflib graph (parsed once: all of them named or not, one graph)."""
+    return _parsed_shapes(tuple(names) if names else shape_names())
+
+
+@lru_cache(maxsize=8)
+def _parsed_shapes(names: tuple[str, ...]) -> rdflib.Graph:
     graph = rdflib.Graph()
-    for name in names or shape_names():
+    for name in names:
         graph.parse(data=assets.read_text("shapes", name), format="turtle")
     return graph
 
@@ -837,27 +841,36 @@ class _TableRun:
         table = b"".join((b"\n".join(lines) + b"\n").replace(suffix + b"\n", b" .\n") for suffix, lines in parts)
         if b"_:" in table:
             raise _NotLines  # blank nodes: the store would name them anew, the engines must see one name
+        # Loaded leniently for shacl-rust (IRIs and language tags not checked: the load's CPU nearly
+        # halves): the engine parses the store's text strictly, every term of the table in it, and a
+        # term it refuses (or an IRI Python refuses) sends the input to the parsed pass, which reports
+        # it as before. pyshacl reads the store's text with rdflib: the load checks it.
+        lenient = self.engine == "shacl-rust"
         store = ox.Store()
         try:
-            store.load(table, format=ox.RdfFormat.N_TRIPLES)
+            store.load(table, format=ox.RdfFormat.N_TRIPLES, lenient=lenient)
         except SyntaxError:
             raise _NotLines from None  # a line that was not a quad of the graph: the parsed pass reports it
         if name in self.results:
             self.split.add(name)
         elif self.is_table is None and ox.Quad(name, RDF.type, PK.PerformanceGoalsTable) not in store:
             raise _OutOfOrder
-        terms = _line_terms(parts)
-        if terms is None:  # a line these cuts cannot read term by term: the same bookkeeping by queries
-            self._note_store(name, store)
-        else:
-            self._note_terms(name, store, *terms)
-        shared = self._shared_ntriples()
-        store.load(shared, format=ox.RdfFormat.N_TRIPLES)
-        # the store's own text: it writes some literals anew (xsd:positiveInteger as the engines saw it before)
-        data = None
-        if self.engine == "shacl-rust":
-            data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) + _ontology_ntriples()
-        results = _check(store, self.engine, self.names, "local", data)
+        try:
+            terms = _line_terms(parts)
+            if terms is None:  # a line these cuts cannot read term by term: the same bookkeeping by queries
+                self._note_store(name, store)
+            else:
+                self._note_terms(name, store, *terms)
+            store.load(self._shared_ntriples(), format=ox.RdfFormat.N_TRIPLES)
+            # the store's own text: it writes some literals anew (xsd:positiveInteger as the engines saw it before)
+            data = None
+            if self.engine == "shacl-rust":
+                data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) + _ontology_ntriples()
+            results = _check(store, self.engine, self.names, "local", data)
+        except ValueError:  # ValidationError too: an invalid term the lenient load let through, or the engine failed
+            if not lenient:
+                raise
+            raise _NotLines from None  # the parsed pass reports it (or fails the same way)
         self.results.setdefault(name, []).extend(results)
 
     def _shared_ntriples(self) -> bytes:

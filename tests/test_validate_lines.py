@@ -76,3 +76,40 @@ def test_subjects_and_iri_objects_of_lines():
 def test_lines_the_cut_cannot_read_go_to_the_queries(line):
     suffix = b" <https://example.org/t> ."
     assert v._line_terms([(suffix, [line + suffix])]) is None
+
+
+# -- the lenient load: a term the strict parser refuses is still refused --------------------------
+#
+# For shacl-rust the table's lines are loaded without checking IRIs and language tags; the engine
+# parses the store's text strictly, and anything refused sends the input to the parsed pass, which
+# raises the parser's error as it did when the load was strict.
+
+
+def _with_object(lines: list[bytes], suffix: bytes, obj: bytes) -> list[bytes]:
+    line = lines[10]
+    s, p, _ = line.split(b" ", 2)
+    return lines[:10] + [s + b" " + p + b" " + obj + suffix] + lines[11:]
+
+
+@pytest.mark.parametrize("obj", [b"<relative>", b"<https://example.org/{a}>", b"<https://example.org/a b>"])
+def test_an_invalid_iri_in_a_table_is_the_parsers_error(table, tmp_path, monkeypatch, obj):
+    name, suffix, lines = table
+    path = tmp_path / "bad.nq"
+    path.write_bytes(b"\n".join(_with_object(lines, suffix, obj)) + b"\n")
+    with pytest.raises(SyntaxError) as strict, path.open("rb") as stream:  # read as the parsed pass reads it
+        list(ox.parse(stream, format=ox.RdfFormat.N_QUADS))
+    fallbacks = []
+    lines_pass = v._TableRun._first_pass_lines
+
+    def counted(self):
+        try:
+            return lines_pass(self)
+        except v._NotLines:
+            fallbacks.append(1)
+            raise
+
+    monkeypatch.setattr(v._TableRun, "_first_pass_lines", counted)
+    with pytest.raises(SyntaxError) as found:
+        v.validate_tables(v.tables_of_files([str(path)]))
+    assert fallbacks == [1]
+    assert str(found.value) == str(strict.value)
