@@ -917,24 +917,26 @@ class _TableRun:
         """
         root = ("<" + name.value).encode("utf-8")
         inside, prefix = root + b">", root + b"/"
-        foreign: dict[object, list[ox.Triple]] = {}
+        # the store's own quads (default graph): what _note_store builds, without making a Triple and a Quad of each
+        foreign: dict[object, list[ox.Quad]] = {}
         for s in subjects:
             if s != inside and not s.startswith(prefix):
                 node = ox.NamedNode(s[1:-1].decode("utf-8"))
-                foreign[node] = [q.triple for q in store.quads_for_pattern(node, None, None)]
+                foreign[node] = list(store.quads_for_pattern(node, None, None))
         keep = set(foreign)
         for cls in self.classes:
             keep.update(q.subject for q in store.quads_for_pattern(None, RDF.type, cls))
-        found = {t for said in foreign.values() for t in said}
+        found = {q for said in foreign.values() for q in said}
         for subject in keep:
             if subject not in foreign:
-                found.update(q.triple for q in store.quads_for_pattern(subject, None, None))
+                found.update(store.quads_for_pattern(subject, None, None))
         for o in keep:
             for p in self.inverse:
-                found.update(q.triple for q in store.quads_for_pattern(None, p, o))
-        self.described.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in found)
+                found.update(store.quads_for_pattern(None, p, o))
+        self.described.bulk_extend(found)
         for subject, said in foreign.items():
-            digest = hashlib.sha1("\n".join(sorted(str(t) for t in said)).encode()).digest()
+            # str of a default-graph quad is its triple's: the digest _note_store makes
+            digest = hashlib.sha1("\n".join(sorted(str(q) for q in said)).encode()).digest()
             if self.digests.setdefault(subject, digest) != digest:
                 self.conflicts.add(subject)
         for text in objects - subjects:
