@@ -123,10 +123,13 @@ def test_query_and_export_outputs_follow_the_same_rules(source_path, tmp_path):
 
 
 #: Writes through atomic_output, says where its temporary is, then blocks until a signal arrives.
+#: Python's own Ctrl-C handler is put back first: a test run started in the background (``cmd &``) hands
+#: its children SIGINT ignored, and the SIGINT case would then wait out its timeout.
 SLOW_WRITER = """
-    import sys, time
+    import signal, sys, time
     from pathlib import Path
     from converter.output import atomic_output
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with atomic_output(Path(sys.argv[1])) as stream:
         stream.write(b"half a graph")
         stream.flush()
