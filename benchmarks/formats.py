@@ -21,7 +21,7 @@ and whether CPU grows linearly (per form / per page).
 
 Usage (from the repository root; generating needs openpyxl and reportlab)::
 
-    python benchmarks/formats.py --workdir /tmp/perfkg-formats --forms 100 1000 --pages 20 200 --tables 1 10
+    python benchmarks/formats.py --workdir WORK --forms 100 1000 --pages 20 200 --tables 1 10
 
 The machine is shared (2 cores, several agents): take the figures as ±20 %,
 and compare the rows of one run with each other rather than across runs.

@@ -13,7 +13,7 @@ name and amount, generated with the builders benchmarks/formats.py uses (the rea
 
 Usage, from the repository root (needs GNU time: `apt-get install time`)::
 
-    .venv/bin/python benchmarks/forms.py --workdir /tmp/perfkg-forms --forms 100 1000 --pages 20 200
+    .venv/bin/python benchmarks/forms.py --workdir WORK --forms 100 1000 --pages 20 200
 
 The figures go into benchmarks/README.md ("Forms"). The machine is shared:
 compare the rows of one run with each other, not across runs.

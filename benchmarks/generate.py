@@ -15,8 +15,8 @@ real table.
 
 Usage::
 
-    python benchmarks/generate.py --departments 100 -o /tmp/bench/100.txt
-    python benchmarks/generate.py --departments 10 --years 3 -o /tmp/bench/10x3.txt
+    python benchmarks/generate.py --departments 100 -o WORK/100.txt
+    python benchmarks/generate.py --departments 10 --years 3 -o WORK/10x3.txt
 """
 
 from __future__ import annotations

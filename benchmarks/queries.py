@@ -13,8 +13,8 @@ the query (which Oxigraph runs in the calling thread) is the steadier figure.
 
 Usage::
 
-    python benchmarks/queries.py /tmp/perfkg-bench/store-100 --repeat 3
-    python benchmarks/queries.py /tmp/perfkg-bench/store-100 --dir /tmp/old-queries --skip cost-per-output
+    python benchmarks/queries.py WORK/store-100 --repeat 3
+    python benchmarks/queries.py WORK/store-100 --dir OLD-QUERIES --skip cost-per-output
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ time. Results go to a JSON file and a Markdown table on stdout.
 
 Usage::
 
-    python benchmarks/run.py --scales 1 10 100 --workdir /tmp/perfkg-bench
+    python benchmarks/run.py --scales 1 10 100 --workdir WORK
     python benchmarks/run.py --scales 1 10 --only convert-nt floor
 
 Needs GNU time (Debian: ``apt-get install time``) at /usr/bin/time.

@@ -11,7 +11,7 @@ folders.
 
 Usage::
 
-    python benchmarks/same_outputs.py --baseline 9dc1617 --scales 1 10 --workdir /tmp/perfkg-same
+    python benchmarks/same_outputs.py --baseline 9dc1617 --scales 1 10 --workdir WORK
     python benchmarks/same_outputs.py --compare OUT_A STORE_A OUT_B STORE_B   # two builds made already
 
 Exit code 0 when everything is the same, 1 when a file differs (each named).

@@ -17,7 +17,7 @@ table on stdout.
 
 Usage::
 
-    python benchmarks/servers.py --scales 10 100 --out /tmp/servers-bench
+    python benchmarks/servers.py --scales 10 100 --out WORK
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ reports are equal — results, order, text — printing the CPU time of each.
 
 Usage::
 
-    python benchmarks/validate_tables.py /tmp/perfkg-bench/100.nq
-    python benchmarks/validate_tables.py /tmp/perfkg-bench/10.nq --whole     # and compare with the union
-    python benchmarks/validate_tables.py /tmp/perfkg-bench/10.txt            # source tables, converted as they stream
+    python benchmarks/validate_tables.py WORK/100.nq
+    python benchmarks/validate_tables.py WORK/10.nq --whole     # and compare with the union
+    python benchmarks/validate_tables.py WORK/10.txt            # source tables, converted as they stream
 """
 
 from __future__ import annotations
