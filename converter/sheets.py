@@ -373,17 +373,12 @@ class _Sheet:
         self._file = tempfile.TemporaryFile()
 
     def add(self, row: Sequence[Cell | str | None]) -> None:
-        self.rows += 1
-        if self.rows <= _SIZED:  # enough to size the columns
-            widths = self._widths
-            for i, value in enumerate(row):
-                widths[i] = max(widths[i], _width(_display(value)) + 2)
-        r = self.rows + 1
-        self._file.write((f'<row r="{r}">' + "".join(_xml_cell(_ref(i, r), v) for i, v in enumerate(row)) + "</row>").encode("utf-8"))
+        sized = self.rows < _SIZED  # enough to size the columns
+        self.add_made([("", None if v is None else _cell_tail(v), _width(_display(v)) + 2 if sized else 0) for v in row])
 
     def add_made(self, forms: Sequence[tuple[str, str | None, int]]) -> None:
-        """A row as :meth:`add` writes it, from each value's forms (:func:`_forms`: its XML after the reference, None
-        for no cell, and its sized width)."""
+        """A row from each value's forms (:func:`_forms`: its XML after the reference, None for no cell, and its
+        width, looked at for the first :data:`_SIZED` rows only)."""
         self.rows += 1
         if self.rows <= _SIZED:
             sized = self._widths
