@@ -11,7 +11,7 @@ rows into the rows that tree's build keeps (a dict per row, or
 ``report.row_type`` tuples where the tree has it; repeated values held once,
 as the build holds them), and times ``write_report(…, known=…)`` alone: CPU
 seconds (user + system of that process) and how far its peak RSS rose above
-what it held before the call. The site goes to ``WORK/site-I`` (I = the
+what it held before the call (the peak reset through ``/proc/self/clear_refs``, Linux). The site goes to ``WORK/site-I`` (I = the
 tree's place in ``--trees``), so two trees' sites can be compared with
 ``diff -r``. ``top-projects-by-amount`` is asked by the report with another
 limit than the build's, so every tree asks that one of the store itself.
@@ -20,8 +20,10 @@ limit than the build's, so every tree asks that one of the store itself.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import pickle
+import re
 import resource
 import subprocess
 import sys
@@ -40,6 +42,11 @@ def save_rows(store: Path, path: Path) -> None:
         pickle.dump(saved, out)
 
 
+def _status(field: str) -> float:
+    """A memory figure of this process from /proc/self/status, in MB."""
+    return int(re.search(rf"^{field}:\s+(\d+) kB", Path("/proc/self/status").read_text(), re.M)[1]) / 1024
+
+
 def child(tree: Path, store: Path, rows_path: Path, site: Path) -> dict:
     sys.path.insert(0, str(tree))
     from converter import query, report
@@ -51,16 +58,19 @@ def child(tree: Path, store: Path, rows_path: Path, site: Path) -> dict:
         strings: dict[str, str] = {}
         if hasattr(report, "row_type"):
             make = report.row_type(tuple(variables))
-            known[text] = [make(*(None if v is None else strings.setdefault(v, v) for v in row)) for row in rows]
+            known[text] = [make._make(None if v is None else strings.setdefault(v, v) for v in row) for row in rows]
         else:
             known[text] = [{k: None if v is None else strings.setdefault(v, v) for k, v in zip(variables, row)} for row in rows]
     del saved
+    gc.collect()
     backend = query.store_backend(store)
+    Path("/proc/self/clear_refs").write_text("5")  # Linux: the peak RSS (VmHWM) starts again from now
+    held = _status("VmRSS")
     before = resource.getrusage(resource.RUSAGE_SELF)
     summary = report.write_report(backend, site, known=known)
     after = resource.getrusage(resource.RUSAGE_SELF)
     return {"tree": str(tree), "cpu": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2),
-            "rss_before_mb": round(before.ru_maxrss / 1024), "rss_rise_mb": round((after.ru_maxrss - before.ru_maxrss) / 1024),
+            "rss_before_mb": round(held), "rss_rise_mb": round(_status("VmHWM") - held),
             "pages": summary.pages, "module": report.__file__}  # fmt: skip
 
 

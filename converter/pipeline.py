@@ -120,7 +120,7 @@ def build(
 
 
 def _write_report(
-    store_dir: Path, folder: Path, report: BuildReport, say: Callable[[str], None], known: dict[str, list[dict]]
+    store_dir: Path, folder: Path, report: BuildReport, say: Callable[[str], None], known: dict[str, list[tuple]]
 ) -> None:
     from .report import money, write_report
 
@@ -138,7 +138,7 @@ def _write_report(
 def _answer_queries(
     store_dir: Path, folder: Path, report: BuildReport, say: Callable[[str], None], lang: str = "zh",
     keep: frozenset[str] = frozenset(),
-) -> dict[str, list[dict]]:
+) -> dict[str, list[tuple]]:
     """Answer every offline saved query; return the answers of the query texts in ``keep``, as the report's rows.
 
     Each answer is written as it comes (SPARQL CSV, CSV for Excel, its sheet of
@@ -157,11 +157,11 @@ def _answer_queries(
         else:
             offline.append(saved)
     book = sheets.Workbook(lang, contents=len(offline) > 1)
-    known: dict[str, list[dict]] = {}
+    known: dict[str, list[tuple]] = {}
     try:
         for saved in offline:
             text = catalog.bind(saved)
-            kept: list[dict] | None = [] if text in keep else None
+            kept: list[tuple] | None = [] if text in keep else None
             report.answers[saved.name] = _write_answer(backend, saved, text, folder, people, book, lang, kept)
             if kept is not None:
                 known[text] = kept
@@ -176,14 +176,16 @@ def _answer_queries(
 
 def _write_answer(
     backend: query.OxigraphBackend, saved: catalog.SavedQuery, text: str, folder: Path, people: Path,
-    book, lang: str, kept: list[dict] | None,
+    book, lang: str, kept: list[tuple] | None,
 ) -> int:
-    """One saved query's answer into its three forms as its rows come; ``kept`` receives its rows for the report.
+    """One saved query's answer into its three forms as its rows come; ``kept`` receives its rows for the report
+    (:func:`converter.report.row_type` tuples of lexical values, the rows :func:`converter.report.ask` gives).
 
     The bytes are those of :func:`converter.query.write_csv`, :func:`converter.sheets.excel_csv` and
     :func:`converter.sheets.xlsx` of the whole answer. Returns the number of rows.
     """
     from . import sheets
+    from .report import row_type
 
     variables, rows = backend.solutions(text)
     order = sheets.people_order(saved, variables)
@@ -192,6 +194,7 @@ def _write_answer(
         order, rows = sheets.people_columns(saved, held), iter(held.rows)
     sheet = book.sheet(saved, sheets.people_headers(saved, variables, order, lang))
     strings: dict[str, str] = {}  # the kept rows' repeated values (names, years, codes) held once
+    make = row_type(tuple(variables)) if kept is not None else None
     count = 0
     with atomic_output(folder / f"{saved.name}.csv") as raw, (people / f"{saved.name}.csv").open("wb") as excel_raw:
         sparql = io.TextIOWrapper(raw, encoding="utf-8", newline="")
@@ -204,7 +207,7 @@ def _write_answer(
             writer.writerow(query.csv_row(row))
             people.add(row)
             if kept is not None:
-                kept.append({v: None if t is None else strings.setdefault(t.value, t.value) for v, t in zip(variables, row)})
+                kept.append(make._make(None if t is None else strings.setdefault(t.value, t.value) for t in row))
         excel.close()
         sparql.flush()
         sparql.detach()

@@ -9,13 +9,14 @@ workbook was written before its sheets were spooled.
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from converter import catalog, query, report, sheets
+from converter import catalog, pipeline, query, report, sheets
 from converter.cli import main
 
 
@@ -72,6 +73,26 @@ def test_the_report_takes_the_rows_the_build_kept_as_it_takes_results(built, hel
     assert len(kept) == 8  # the report's 9 queries but top-projects-by-amount, asked with another limit
     backend = query.store_backend(built / "store")
     assert report.ask(backend, known=kept) == report.ask(backend, known=by_text) == report.ask(backend)
+
+
+def test_the_rows_kept_for_the_report_are_the_answers_written(built, held, tmp_path):
+    """The build keeps the report's answers as named tuples: the cells of the CSV it wrote and of the answer held."""
+    build = pipeline.BuildReport()
+    kept = pipeline._answer_queries(built / "store", tmp_path / "queries", build, lambda _: None, keep=report.asked())
+    by_text = {catalog.bind(a.query): a for a in held}
+    assert sorted(by_text[t].query.name for t in kept) == sorted(set(report.QUERIES) - {"top-projects-by-amount"})
+    for text, rows in kept.items():
+        answer = by_text[text]
+        name = answer.query.name
+        with (tmp_path / "queries" / f"{name}.csv").open(encoding="utf-8", newline="") as stream:
+            header, *written = list(csv.reader(stream))
+        assert len(rows) == len(written) == len(answer.result.rows) == build.answers[name] > 0, name
+        assert all(type(row)._fields == tuple(header) == tuple(answer.result.variables) for row in rows), name
+        assert [["" if v is None else v for v in row] for row in rows] == written, name  # SPARQL CSV: unbound is empty
+        assert [tuple(row) for row in rows] == [tuple(None if t is None else t.value for t in r) for r in answer.result.rows], name
+    first = kept[catalog.bind(catalog.load("indicators"))][0]  # the source's line 12: "1、3-满意度指标；31-服务对象满意度；就业扶持…"
+    assert (first.projectName, first.line, first.sequence, first.level1, first.level2, first.indicatorName, first.annualTarget,
+            first.statedTarget) == ("市就业补助资金（越秀区）", "12", "1", "3", "31", "就业扶持政策经办满意度", "90%", None)  # fmt: skip
 
 
 def test_an_answer_too_long_for_a_sheet_is_refused(monkeypatch):
