@@ -4,8 +4,8 @@ Usage::
 
     python benchmarks/report_step.py --store STORE --work WORK --trees BEFORE AFTER [--repeat K]
 
-The report's queries that the build answers (``report.asked()``) are asked
-once on the store and their rows saved (``WORK/kept.pickle``); then, for each
+The report's queries that the build answers (``report.asked()`` with the
+saved queries' default parameters) are asked once on the store and their rows saved (``WORK/kept.pickle``); then, for each
 tree in turn, a fresh process imports that tree's ``converter``, turns the saved
 rows into the rows that tree's build keeps (a dict per row, or
 ``report.row_type`` tuples where the tree has it; repeated values held once,
@@ -31,11 +31,12 @@ from pathlib import Path
 
 
 def save_rows(store: Path, path: Path) -> None:
-    from converter import query, report
+    from converter import catalog, query, report
 
     backend = query.store_backend(store)
     saved = {}
-    for text in report.asked():
+    built = {catalog.bind(s) for s in catalog.catalogue()}  # the texts the build answers (default parameters)
+    for text in report.asked() & built:
         variables, rows = backend.solutions(text)
         saved[text] = (list(variables), [[None if t is None else t.value for t in row] for row in rows])
     with path.open("wb") as out:
