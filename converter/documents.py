@@ -237,7 +237,8 @@ def _scan_lines(path: Path, progress: bool | None = False, block: int = 1 << 24)
     digest = hashlib.sha256()
     tables: set[NamedNode] = set()
     counts: dict[bytes, int] = {}
-    suffix, count, rest = b"", 0, b""
+    run: tuple[bytes, int] | None = (b"", 0)  # the graph suffix of the lines being counted, and how many
+    rest = b""
     with path.open("rb") as raw, Progress(path.stat().st_size, f"checking {path.name}", enabled=progress) as bar:
         reader = CountingReader(raw, bar)
         while True:
@@ -248,23 +249,10 @@ def _scan_lines(path: Path, progress: bool | None = False, block: int = 1 << 24)
             rest, data = data[cut:], data[:cut]
             if b"_:" in data:
                 return None  # blank nodes: each parse names them anew, a file must be parsed whole
-            lines = data.split(b"\n")
-            if lines[-1] == b"":
-                lines.pop()  # after the last line break
-            for line in lines:
-                if suffix and line.endswith(suffix):
-                    count += 1
-                    continue
-                start = line.rfind(b" <")
-                if start <= 0 or not line.endswith(b"> ."):
-                    return None
-                if count:
-                    counts[suffix] = counts.get(suffix, 0) + count
-                suffix, count = line[start:], 1
-                quad = _one_line(line)
-                if quad is None or not isinstance(quad.graph_name, NamedNode) or quad.graph_name.value.encode() != suffix[2:-3]:
-                    return None
-            for marker in _MARKERS:
+            run = _count_runs(data, *run, counts)
+            if run is None:
+                return None
+            for marker in _MARKERS if b"\\" in data else _MARKERS[:2]:  # an escape needs a backslash
                 at = data.find(marker)
                 while at >= 0:
                     end = data.find(b"\n", at)
@@ -276,9 +264,49 @@ def _scan_lines(path: Path, progress: bool | None = False, block: int = 1 << 24)
                     at = data.find(marker, end) if end >= 0 else -1
             if not chunk:
                 break
+    suffix, count = run
     if count:
         counts[suffix] = counts.get(suffix, 0) + count
     return digest.hexdigest(), tables, {NamedNode(k[2:-3].decode()): n for k, n in counts.items()}
+
+
+def _count_runs(data: bytes, suffix: bytes, count: int, counts: dict[bytes, int]) -> tuple[bytes, int] | None:
+    """Count the lines of ``data`` (whole lines) run by run of one graph, adding each finished run to ``counts``.
+
+    ``suffix`` (`` <graph> .``) and ``count`` are the run the previous block
+    ended in; returned likewise for the next block, or None when a line is not
+    one quad in a named graph. A run is counted at once when every line up to
+    the last one ending in its suffix does (two counts of the bytes, no
+    Python per line); a block where graphs interleave is walked line by line.
+    """
+    pos, size, whole_runs = 0, len(data), True
+    while pos < size:
+        end = data.find(b"\n", pos)
+        if end < 0:
+            end = size
+        if suffix and data.endswith(suffix, pos, end):
+            if whole_runs:
+                key = suffix + b"\n"
+                stop = data.rfind(key, pos) + len(key)  # after the block's last line in this graph
+                lines = data.count(b"\n", pos, stop) if stop > pos else 0
+                if lines and data.count(key, pos, stop) == lines:
+                    count, pos = count + lines, stop
+                    continue
+                whole_runs = False  # another graph's lines in between: line by line from here
+            count, pos = count + 1, end + 1
+            continue
+        line = data[pos:end]
+        start = line.rfind(b" <")
+        if start <= 0 or not line.endswith(b"> ."):
+            return None
+        if count:
+            counts[suffix] = counts.get(suffix, 0) + count
+        suffix, count = line[start:], 1
+        quad = _one_line(line)
+        if quad is None or not isinstance(quad.graph_name, NamedNode) or quad.graph_name.value.encode() != suffix[2:-3]:
+            return None
+        pos = end + 1
+    return suffix, count
 
 
 def _one_line(line: bytes) -> Quad | None:

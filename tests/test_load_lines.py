@@ -12,6 +12,7 @@ for the counts and tables, the file parsed here with pyoxigraph.
 from __future__ import annotations
 
 import hashlib
+import random
 from collections import Counter
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import pyoxigraph as ox
 import pytest
 
 from converter.cli import main
-from converter.documents import prepare
+from converter.documents import _scan_lines, prepare
 from converter.store import load_documents
 from converter.vocab import PK, RDF
 
@@ -105,3 +106,18 @@ def test_a_syntax_error_is_the_parsed_scan_s_error_and_the_store_is_unchanged(nq
     before = _quads(store_dir)
     assert main(["load", str(path), "--store", str(store_dir), "-q"]) == 2
     assert _quads(store_dir) == before
+
+
+@pytest.mark.parametrize("block", [1 << 24, 65_536, 97])
+def test_counts_when_graphs_interleave_and_runs_cross_blocks(nquads, tmp_path, block):
+    """A run of one graph is counted at once, graphs interleaved line by line: both give the parsed file's counts."""
+    lines = nquads.read_bytes().split(b"\n")[:-1]
+    head = lines[:4000]
+    random.Random(15).shuffle(head)  # the vocabulary's, the table's and the reference graph's lines mixed
+    path = tmp_path / "mixed.nq"
+    path.write_bytes(b"\n".join(head + lines[4000:] + lines[:50]) + b"\n")  # and the first graph again at the end
+    sha256, tables, counts = _scan_lines(path, block=block)
+    quads = list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
+    assert counts == Counter(q.graph_name for q in quads) and len(counts) == 3
+    assert tables == {q.graph_name for q in quads if q.predicate == RDF.type and q.object == PK.PerformanceGoalsTable}
+    assert sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
