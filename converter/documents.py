@@ -21,6 +21,7 @@ from .convert import Conversion, is_source_table, quads as table_quads, stream_q
 from .graph import VOCABULARY_GRAPH, scheme_triples
 from .iris import Minter
 from .limits import check_table
+from .lines import BLOCK, blocks
 from .progress import CountingReader, Progress
 from .readers.source import ReadOptions, iter_source, read_source
 from .records import Table
@@ -223,7 +224,7 @@ _MARKERS = (b"PerformanceGoalsTable>", b"SelfEvaluationReport>", b"\\u", b"\\U")
 _TYPED = (PK.PerformanceGoalsTable, PK.SelfEvaluationReport)
 
 
-def _scan_lines(path: Path, progress: bool | None = False, block: int = 1 << 24) -> tuple[str, set[NamedNode], dict[NamedNode, int]] | None:
+def _scan_lines(path: Path, progress: bool | None = False, block: int = BLOCK) -> tuple[str, set[NamedNode], dict[NamedNode, int]] | None:
     """Hash N-Quads written one quad a line and find their tables, without parsing every line.
 
     Each line must end in a graph IRI (`` <graph> .``); the first line of each
@@ -238,15 +239,9 @@ def _scan_lines(path: Path, progress: bool | None = False, block: int = 1 << 24)
     tables: set[NamedNode] = set()
     counts: dict[bytes, int] = {}
     run: tuple[bytes, int] | None = (b"", 0)  # the graph suffix of the lines being counted, and how many
-    rest = b""
     with path.open("rb") as raw, Progress(path.stat().st_size, f"checking {path.name}", enabled=progress) as bar:
-        reader = CountingReader(raw, bar)
-        while True:
-            chunk = reader.read(block)
-            digest.update(chunk)
-            data = rest + chunk
-            cut = data.rfind(b"\n") + 1 if chunk else len(data)
-            rest, data = data[cut:], data[:cut]
+        for data in blocks(CountingReader(raw, bar), block):
+            digest.update(data)  # the blocks are the file's bytes in order
             if b"_:" in data:
                 return None  # blank nodes: each parse names them anew, a file must be parsed whole
             run = _count_runs(data, *run, counts)
@@ -262,8 +257,6 @@ def _scan_lines(path: Path, progress: bool | None = False, block: int = 1 << 24)
                     if quad.predicate == RDF.type and quad.object in _TYPED and quad.subject == quad.graph_name:
                         tables.add(quad.graph_name)
                     at = data.find(marker, end) if end >= 0 else -1
-            if not chunk:
-                break
     suffix, count = run
     if count:
         counts[suffix] = counts.get(suffix, 0) + count

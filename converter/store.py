@@ -55,7 +55,7 @@ import pyoxigraph as ox
 import rdflib
 from pyoxigraph import NamedNode, Quad
 
-from . import storecheck
+from . import lines, storecheck
 from .dataset import REFERENCE_GRAPH
 from .graph import VOCABULARY_GRAPH
 from .progress import CountingReader, Progress
@@ -333,7 +333,7 @@ def _load_one(store: ox.Store, doc: Loadable, progress: bool | None) -> Loaded:
 
 
 #: Bytes of N-Quads lines handed to the bulk loader at once (memory stays flat, as with BATCH).
-LINES_BLOCK = 16 << 20
+LINES_BLOCK = lines.BLOCK
 
 
 def _load_lines(store: ox.Store, doc: Loadable, counts: dict[NamedNode, int], progress: bool | None) -> Loaded:
@@ -359,17 +359,9 @@ def _load_lines(store: ox.Store, doc: Loadable, counts: dict[NamedNode, int], pr
 
 
 def _line_blocks(raw) -> Iterator[bytes]:
-    """The bytes of a file of lines in blocks of about :data:`LINES_BLOCK`, each cut after a line break (the last: the rest)."""
-    rest = b""
-    while True:
-        chunk = raw.read(LINES_BLOCK)
-        data = rest + chunk
-        cut = data.rfind(b"\n") + 1 if chunk else len(data)
-        if cut:
-            yield data[:cut]
-        rest = data[cut:]
-        if not chunk:
-            return
+    """The load's blocks of whole lines (:func:`converter.lines.blocks` of :data:`LINES_BLOCK` bytes; a last line
+    without a line break is loaded too)."""
+    return lines.blocks(raw, LINES_BLOCK)
 
 
 def _load_rendered(store: ox.Store, documents: Sequence[Loadable], rendered: Path, *, whole: bool = False) -> list[Loaded]:

@@ -38,6 +38,7 @@ from rdflib.namespace import RDFS as R_RDFS
 from rdflib.namespace import SH
 
 from . import assets
+from .lines import BLOCK, blocks
 from .progress import CountingReader, Progress
 from .vocab import PK, PK_NS, PREFIXES, RDF, RDFS
 
@@ -1101,7 +1102,7 @@ def _bar(path: str, progress: bool | None) -> Progress:
 
 
 def _graph_runs(
-    paths: Iterable[str], block: int = 1 << 24, progress: bool | None = False
+    paths: Iterable[str], block: int = BLOCK, progress: bool | None = False
 ) -> Iterator[tuple[ox.NamedNode, bytes, list[bytes]]]:
     """The files' lines in runs of one graph: (graph, the lines' common end `` <graph> .``, the lines).
 
@@ -1113,19 +1114,13 @@ def _graph_runs(
     """
     for path in paths:
         graph, suffix, lines = None, b"", []
-        rest = b""
         with open(path, "rb") as stream, _bar(path, progress) as bar:
-            while True:
-                chunk = stream.read(block)
-                bar.advance(len(chunk))
-                data = rest + chunk
-                if not chunk:
+            for data in blocks(CountingReader(stream, bar), block):
+                if not data.endswith(b"\n"):
                     if data.strip():
                         raise _NotLines  # a last line without a line break
                     break
-                cut = data.rfind(b"\n") + 1
-                rest = data[cut:]
-                for line in data[:cut].split(b"\n")[:-1]:
+                for line in data.split(b"\n")[:-1]:
                     if suffix and line.endswith(suffix):
                         lines.append(line)
                         continue
