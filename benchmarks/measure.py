@@ -48,6 +48,9 @@ def group_state(group: int) -> tuple[float, float]:
 
 
 def main(argv: list[str]) -> int:
+    if len(argv) < 2 or argv[0] in {"-h", "--help"}:  # not a log named "--help" beside a failed GNU time
+        print(__doc__.strip())
+        return 0 if argv[:1] in (["-h"], ["--help"]) else 2
     log_path, command = argv[0], argv[1:]
     with tempfile.NamedTemporaryFile("r", suffix=".time", delete=False) as report:
         report_path = report.name
