@@ -165,10 +165,18 @@ def _answer_queries(
             report.answers[saved.name] = _write_answer(backend, saved, text, folder, people, book, lang, kept)
             if kept is not None:
                 known[text] = kept
-        with (folder.parent / "answers.xlsx").open("wb") as workbook:
+        # through a temporary, as every output: a build stopped while the workbook is packed (Ctrl-C, a full
+        # disk) leaves the last whole answers.xlsx, not a part of one that Excel calls damaged
+        with atomic_output(folder.parent / "answers.xlsx") as workbook:
             book.write(workbook)
     finally:
         book.close()
+    for sheet in book.continued():
+        assert sheet.query is not None
+        say(f"{sheet.query.name}: {sheet.rows:,} rows are more than an Excel sheet holds ({sheets.MAX_ROWS - 1:,} under "
+            f"its header): answers.xlsx goes on in sheets {', '.join(sheet.names[1:])}; Excel opens only the first "
+            f"{sheets.MAX_ROWS:,} lines of {people / (sheet.query.name + '.csv')}, {folder / (sheet.query.name + '.csv')} "
+            f"has them all")  # fmt: skip
     say(f"answered {len(report.answers)} saved queries → {folder}/ (SPARQL CSV), {people}/ (CSV for Excel), "
         f"{folder.parent / 'answers.xlsx'} (perfkg query NAME --store {store_dir} to see one)")  # fmt: skip
     return known

@@ -64,9 +64,10 @@ MAX_CELL, MAX_ROWS, MAX_SHEET_NAME = 32767, 1_048_576, 31
 
 _TEXT = {
     "zh": {"contents": "目录", "sheet": "工作表", "query": "查询", "title": "标题", "question": "问题", "params": "参数",
-           "rows": "行数", "empty": "（无结果：本查询没有返回任何行）"},
+           "rows": "行数", "empty": "（无结果：本查询没有返回任何行）", "part": "（第 {first:,}–{last:,} 行，共 {total:,} 行）"},
     "en": {"contents": "Contents", "sheet": "Sheet", "query": "Query", "title": "Title", "question": "Question",
-           "params": "Parameters", "rows": "Rows", "empty": "(no rows: the query returned nothing)"},
+           "params": "Parameters", "rows": "Rows", "empty": "(no rows: the query returned nothing)",
+           "part": " (rows {first:,}–{last:,} of {total:,})"},
 }  # fmt: skip
 
 
@@ -352,25 +353,36 @@ _SIZED = 2000
 
 
 class _Sheet:
-    """One sheet: its header, then its rows written as XML into a temporary file as they come.
+    """One answer's sheet: its header, then its rows written as XML into temporary files as they come.
 
     Nothing of a row is kept but the widths of the first :data:`_SIZED` rows
     (the columns are sized from them): a listing of 125,400 rows × 12 columns
     costs a few kilobytes of memory, not a Python object per cell (issue 15).
-    :meth:`chunks` gives the sheet's XML, its rows copied back from the file.
+    An answer longer than a sheet (Excel stops at :data:`MAX_ROWS` rows, the
+    header's included) goes on in further sheets, each with the header again:
+    at 1,000 tables the ``indicators`` listing has 1,254,000 rows. :attr:`parts`
+    counts the sheets; :attr:`names` holds their names once the workbook gave them.
+    :meth:`chunks` gives one sheet's XML, its rows copied back from its file.
     """
 
     def __init__(self, name: str, header: list[str], note: str = "", query: SavedQuery | None = None,
                  params: dict[str, str] | None = None) -> None:  # fmt: skip
         self.name = name
+        self.names = [name]  # the name of each part (continuation names come from the workbook)
         self.header = header
         self.note = note  # shown in italics under the header when there are no rows
         self.query, self.params = query, dict(params or {})  # the answer's query and the parameters given
-        self.links: dict[str, str] = {}  # cell reference → sheet it links to
+        self.links: dict[str, str] = {}  # cell reference → sheet it links to (on the first part)
         self.rows = 0
+        self.counts: list[int] = []  # the rows of each part
         self._widths = [_width(h) + 2 for h in header]
         self._letters = [column_letters(i) for i in range(len(header))]
-        self._file = tempfile.TemporaryFile()
+        self._files: list[BinaryIO] = []
+
+    @property
+    def parts(self) -> int:
+        """How many sheets the answer takes (an empty answer takes one, which says so)."""
+        return max(len(self.counts), 1)
 
     def add(self, row: Sequence[Cell | str | None]) -> None:
         sized = self.rows < _SIZED  # enough to size the columns
@@ -385,18 +397,25 @@ class _Sheet:
             for i, (_, _, width) in enumerate(forms):
                 if width > sized[i]:
                     sized[i] = width
-        r = str(self.rows + 1)
+        if not self.counts or self.counts[-1] >= MAX_ROWS - 1:  # row 1 is the header
+            self._files.append(tempfile.TemporaryFile())  # noqa: SIM115 - closed by close()
+            self.counts.append(0)
+        self.counts[-1] += 1
+        r = str(self.counts[-1] + 1)
         cells = "".join(['<c r="' + letter + r + tail for letter, (_, tail, _) in zip(self._letters, forms) if tail is not None])
-        self._file.write(('<row r="' + r + '">' + cells + "</row>").encode("utf-8"))
+        self._files[-1].write(('<row r="' + r + '">' + cells + "</row>").encode("utf-8"))
 
-    def chunks(self, selected: bool) -> Iterator[bytes]:
-        """The sheet's XML in pieces (UTF-8)."""
-        if self.rows + 2 > MAX_ROWS:
-            raise ValueError(f"{self.name}: {self.rows:,} rows do not fit in a spreadsheet (at most {MAX_ROWS - 2:,})")
+    def part_rows(self, part: int) -> int:
+        """The rows on sheet ``part`` (from 0) of the answer."""
+        return self.counts[part] if self.counts else 0
+
+    def chunks(self, selected: bool, part: int = 0) -> Iterator[bytes]:
+        """Sheet ``part``'s XML in pieces (UTF-8)."""
+        rows = self.part_rows(part)
         width = max(len(self.header), 1)
         cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{min(max(w, 8), 60)}" customWidth="1"/>'
                        for i, w in enumerate(self._widths))  # fmt: skip
-        last = _ref(width - 1, max(self.rows + 1, 1))
+        last = _ref(width - 1, max(rows + 1, 1))
         tab = ' tabSelected="1"' if selected else ""
         yield (
             f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
@@ -406,23 +425,26 @@ class _Sheet:
             f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
             "<sheetData>" + '<row r="1">' + "".join(_xml_cell(_ref(i, 1), h, _BOLD) for i, h in enumerate(self.header)) + "</row>"
         ).encode("utf-8")
-        self._file.seek(0)
-        while chunk := self._file.read(1 << 20):
-            yield chunk
+        if self._files:
+            file = self._files[part]
+            file.seek(0)
+            while chunk := file.read(1 << 20):
+                yield chunk
         links = "".join(
             f'<hyperlink ref="{ref}" location="{escape(_quoted(target))}!A1" display="{escape(target)}"/>'
-            for ref, target in self.links.items()
+            for ref, target in (self.links.items() if part == 0 else ())
         )
         yield (
             (f'<row r="2">{_xml_cell("A2", self.note, _NOTE)}</row>' if not self.rows and self.note else "")
             + "</sheetData>"
-            + (f'<autoFilter ref="A1:{last}"/>' if self.rows else "")
+            + (f'<autoFilter ref="A1:{last}"/>' if rows else "")
             + (f"<hyperlinks>{links}</hyperlinks>" if links else "")
             + "</worksheet>"
         ).encode("utf-8")
 
     def close(self) -> None:
-        self._file.close()
+        for file in self._files:
+            file.close()
 
 
 def _quoted(sheet: str) -> str:
@@ -440,6 +462,20 @@ def sheet_name(text: str, taken: set[str]) -> str:
         candidate = name[: MAX_SHEET_NAME - len(suffix)] + suffix
     taken.add(candidate)
     return candidate
+
+
+def continued_name(name: str, part: int, taken: set[str]) -> str:
+    """The name of sheet ``part`` (from 2) of an answer whose first sheet is ``name``: ``全部绩效指标 (2)``, as
+    Excel names a copied sheet, ``name`` cut to leave room for the number; ``(2~2)`` … if that is taken."""
+    lowered = {t.lower() for t in taken}
+    n = 1
+    while True:
+        suffix = f" ({part})" if n == 1 else f" ({part}~{n})"
+        candidate = name[: MAX_SHEET_NAME - len(suffix)] + suffix
+        if candidate.lower() not in lowered:
+            taken.add(candidate)
+            return candidate
+        n += 1
 
 
 def _params_text(query: SavedQuery, params: dict[str, str]) -> str:
@@ -482,20 +518,38 @@ class Workbook:
         return sheet
 
     def done(self, sheet: _Sheet) -> None:
-        """An answer's rows are all in: its line on the contents sheet."""
+        """An answer's rows are all in: the names of the sheets it goes on to, and a line for each on the
+        contents sheet, saying which of the answer's rows it holds when there are several."""
+        self._name_parts(sheet)
         contents = self._contents
         if contents is None:
             return
         q = sheet.query
         assert q is not None
-        row = contents.rows + 2
-        contents.add([sheet.name, q.name] + ([q.titled(self.lang)] if self._titled else [])
-                     + [q.question(self.lang), _params_text(q, sheet.params), Cell("n", str(sheet.rows))])  # fmt: skip
-        contents.links[_ref(0, row)] = sheet.name
+        question, first = q.question(self.lang), 1
+        for part, name in enumerate(sheet.names):
+            rows = sheet.part_rows(part)
+            shown = question
+            if sheet.parts > 1:
+                shown += self._text["part"].format(first=first, last=first + rows - 1, total=sheet.rows)
+            row = contents.rows + 2
+            contents.add([name, q.name] + ([q.titled(self.lang)] if self._titled else [])
+                         + [shown, _params_text(q, sheet.params), Cell("n", str(rows))])  # fmt: skip
+            contents.links[_ref(0, row)] = name
+            first += rows
+
+    def continued(self) -> list[_Sheet]:
+        """The answers longer than a sheet, which go on in further sheets (:attr:`_Sheet.names`)."""
+        return [sheet for sheet in self._sheets if sheet.parts > 1]
+
+    def _name_parts(self, sheet: _Sheet) -> None:
+        sheet.names += [continued_name(sheet.name, k, self._taken) for k in range(len(sheet.names) + 1, sheet.parts + 1)]
 
     def write(self, output: BinaryIO) -> None:
         """The workbook into a binary stream (seekable: the ZIP's headers are completed in place)."""
         try:
+            for sheet in self._sheets:
+                self._name_parts(sheet)  # an answer handed over without done()
             _package(self._sheets, output)
         finally:
             self.close()
@@ -519,18 +573,19 @@ def xlsx(answers: Sequence[Answer], lang: str = "zh") -> bytes:
     return out.getvalue()
 
 
-def _filter_names(sheets: list[_Sheet]) -> str:
+def _filter_names(sheets: list[tuple[_Sheet, int]]) -> str:
     """The hidden names Excel keeps for each sheet's filter range."""
     names = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-        f"{escape(_quoted(s.name))}!$A$1:${column_letters(len(s.header) - 1)}${s.rows + 1}</definedName>"
-        for i, s in enumerate(sheets)
-        if s.rows
+        f"{escape(_quoted(s.names[part]))}!$A$1:${column_letters(len(s.header) - 1)}${s.part_rows(part) + 1}</definedName>"
+        for i, (s, part) in enumerate(sheets)
+        if s.part_rows(part)
     )
     return f"<definedNames>{names}</definedNames>" if names else ""
 
 
-def _package(sheets: list[_Sheet], output: BinaryIO) -> None:
+def _package(answers: list[_Sheet], output: BinaryIO) -> None:
+    sheets = [(sheet, part) for sheet in answers for part in range(sheet.parts)]
     n = len(sheets)
     types = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
@@ -552,7 +607,7 @@ def _package(sheets: list[_Sheet], output: BinaryIO) -> None:
         ),
         "xl/workbook.xml": (
             f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><bookViews><workbookView activeTab="0"/></bookViews><sheets>'
-            + "".join(f'<sheet name="{escape(s.name)}" sheetId="{i}" r:id="rId{i}"/>' for i, s in enumerate(sheets, 1))
+            + "".join(f'<sheet name="{escape(s.names[part])}" sheetId="{i}" r:id="rId{i}"/>' for i, (s, part) in enumerate(sheets, 1))
             + "</sheets>"
             + _filter_names(sheets)
             + "</workbook>"
@@ -567,7 +622,7 @@ def _package(sheets: list[_Sheet], output: BinaryIO) -> None:
     # Every part is deflated as it is written, a piece at a time: deflate gives the same bytes
     # however its input is cut, so a sheet is never held whole (tests/test_sheets.py compares).
     pieces: list[tuple[str, Iterable[bytes]]] = [(name, [content.encode("utf-8")]) for name, content in parts.items()]
-    pieces += [(f"xl/worksheets/sheet{i}.xml", sheet.chunks(selected=i == 1)) for i, sheet in enumerate(sheets, 1)]
+    pieces += [(f"xl/worksheets/sheet{i}.xml", sheet.chunks(selected=i == 1, part=part)) for i, (sheet, part) in enumerate(sheets, 1)]
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as package:
         for name, chunks in pieces:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))

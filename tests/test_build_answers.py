@@ -14,6 +14,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from converter import catalog, pipeline, query, report, sheets
@@ -95,9 +96,86 @@ def test_the_rows_kept_for_the_report_are_the_answers_written(built, held, tmp_p
             first.statedTarget) == ("市就业补助资金（越秀区）", "12", "1", "3", "31", "就业扶持政策经办满意度", "90%", None)  # fmt: skip
 
 
-def test_an_answer_too_long_for_a_sheet_is_refused(monkeypatch):
-    monkeypatch.setattr(sheets, "MAX_ROWS", 4)
-    saved = catalog.load("funding-by-unit")
-    result = query.Result(["unitName"], [(query.Term("literal", str(i)),) for i in range(3)])
-    with pytest.raises(ValueError, match="3 rows do not fit"):
-        sheets.xlsx([sheets.Answer(saved, result)])
+def _long_answers(monkeypatch) -> bytes:
+    """A workbook where a sheet holds 4 rows under its header (Excel's 1,048,575, made small): 9 units' money.
+
+    The contents sheet's 4 lines fill its sheet exactly: no empty sheet after it."""
+    monkeypatch.setattr(sheets, "MAX_ROWS", 5)
+    units = catalog.load("funding-by-unit")
+    result = query.Result(["unitName"], [(query.Term("literal", f"单位{i}"),) for i in range(1, 10)])
+    empty = query.Result(["unitName"], [])
+    return sheets.xlsx([sheets.Answer(units, result), sheets.Answer(catalog.load("indicators"), empty)])
+
+
+def test_an_answer_longer_than_a_sheet_goes_on_in_further_sheets_each_with_the_header(monkeypatch):
+    """At 1,000 tables ``indicators`` has 1,254,000 rows: the build used to stop at the workbook (issue 15)."""
+    book = openpyxl.load_workbook(io.BytesIO(_long_answers(monkeypatch)))
+    assert book.sheetnames == ["目录", "各预算单位资金", "各预算单位资金 (2)", "各预算单位资金 (3)", "全部绩效指标"]
+    columns = [c.value for c in book["各预算单位资金"][1]]
+    assert columns[0] == "预算单位"
+    parts = [[r[0] for r in book[name].iter_rows(values_only=True)] for name in book.sheetnames[1:4]]
+    assert parts == [["预算单位", "单位1", "单位2", "单位3", "单位4"], ["预算单位", "单位5", "单位6", "单位7", "单位8"],
+                     ["预算单位", "单位9"]]  # fmt: skip
+    for name in book.sheetnames[1:4]:
+        sheet = book[name]
+        assert [c.value for c in sheet[1]] == columns and sheet.freeze_panes == "A2", name
+        assert sheet.auto_filter.ref == f"A1:{sheets.column_letters(len(columns) - 1)}{sheet.max_row}", name
+    assert book["全部绩效指标"]["A2"].value == "（无结果：本查询没有返回任何行）"
+
+
+def test_the_contents_sheet_says_which_rows_each_sheet_holds(monkeypatch):
+    contents = openpyxl.load_workbook(io.BytesIO(_long_answers(monkeypatch)))["目录"]
+    rows = list(contents.iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[-1]) for r in rows] == [
+        ("各预算单位资金", "funding-by-unit", 4), ("各预算单位资金 (2)", "funding-by-unit", 4),
+        ("各预算单位资金 (3)", "funding-by-unit", 1), ("全部绩效指标", "indicators", 0)]  # fmt: skip
+    question = catalog.load("funding-by-unit").question("zh")
+    assert [r[2] for r in rows[:3]] == [question + "（第 1–4 行，共 9 行）", question + "（第 5–8 行，共 9 行）",
+                                        question + "（第 9–9 行，共 9 行）"]  # fmt: skip
+    assert rows[3][2] == catalog.load("indicators").question("zh")  # one sheet: no rows said
+    assert [contents.cell(row, 1).hyperlink.location for row in range(2, 6)] == [
+        "'各预算单位资金'!A1", "'各预算单位资金 (2)'!A1", "'各预算单位资金 (3)'!A1", "'全部绩效指标'!A1"]  # fmt: skip
+
+
+def test_a_continued_sheet_name_is_cut_to_31_characters_and_unique():
+    taken = {"a" * 31}
+    assert sheets.continued_name("a" * 31, 2, taken) == "a" * 27 + " (2)"
+    assert sheets.continued_name("a" * 31, 2, taken) == "a" * 25 + " (2~2)"  # that one is taken
+    assert len(taken) == 3
+
+
+def test_the_build_writes_a_long_answer_on_several_sheets_and_says_so(built, monkeypatch, tmp_path):
+    """The bundled table's 1,254 indicators, at 1,000 rows a sheet."""
+    monkeypatch.setattr(sheets, "MAX_ROWS", 1001)
+    said: list[str] = []
+    build = pipeline.BuildReport()
+    pipeline._answer_queries(built / "store", tmp_path / "queries", build, said.append)
+    assert build.answers["indicators"] == 1254
+    book = openpyxl.load_workbook(tmp_path / "answers.xlsx", read_only=True)
+    first, rest = book["全部绩效指标"], book["全部绩效指标 (2)"]
+    assert (first.max_row, rest.max_row) == (1001, 255)  # the header and 1,000 rows; the header and 254
+    assert book.sheetnames.index("全部绩效指标 (2)") == book.sheetnames.index("全部绩效指标") + 1
+    # the 1,001st indicator opens the second sheet: the CSV's row 1,001
+    with (tmp_path / "answers" / "indicators.csv").open(encoding="utf-8-sig", newline="") as stream:
+        lines = list(csv.reader(stream))
+    cells = next(rest.iter_rows(min_row=2, max_row=2, values_only=True))
+    assert ["" if v is None else str(v) for v in cells] == lines[1001]
+    assert [s for s in said if s.startswith("indicators: ")] == [
+        f"indicators: 1,254 rows are more than an Excel sheet holds (1,000 under its header): answers.xlsx goes on in "
+        f"sheets 全部绩效指标 (2); Excel opens only the first 1,001 lines of {tmp_path / 'answers' / 'indicators.csv'}, "
+        f"{tmp_path / 'queries' / 'indicators.csv'} has them all"]  # fmt: skip
+
+
+def test_a_build_stopped_while_the_workbook_is_written_leaves_the_last_whole_one(built, monkeypatch, tmp_path):
+    """answers.xlsx is written through a temporary: at 1,000 tables a failure left 12 of 25 sheets behind."""
+    (tmp_path / "answers.xlsx").write_bytes(b"the last whole workbook")
+
+    def broken(_sheets, output):
+        output.write(b"PK half a workbook")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sheets, "_package", broken)
+    with pytest.raises(OSError, match="No space left"):
+        pipeline._answer_queries(built / "store", tmp_path / "queries", pipeline.BuildReport(), lambda _: None)
+    assert (tmp_path / "answers.xlsx").read_bytes() == b"the last whole workbook"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers", "answers.xlsx", "queries"]  # no .part left
