@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     backend = query.OxigraphBackend(store)
     seconds, result = _cpu(lambda: _answer(backend, text))
     out.append(("the answer as perfkg build takes it (OxigraphBackend.solutions)", seconds, len(result.rows)))
-    seconds, written = _cpu(lambda: query.write_csv(result))
+    seconds, _ = _cpu(lambda: query.write_csv(result))
     out.append(("those rows written as SPARQL CSV (write_csv): the floor", seconds, len(result.rows)))
     print(f"| {args.query}: what is timed | CPU s | rows or count |\n|---|---:|---:|")
     for what, seconds, n in out:

@@ -111,8 +111,12 @@ def row_type(variables: tuple[str, ...]) -> type[tuple]:
     A tuple, not a dict: ``perfkg build`` keeps the report's rows while it
     answers the other queries (≈ 125,000 rows of 12 cells for ``indicators``
     at 100 tables), and a tuple holds a row in a third of a dict's memory.
+    A variable that cannot be a field's name (``?class``, ``?_n``: a Python
+    keyword, a leading ``_``) is field ``_0``, ``_1`` … by its place, as
+    :func:`collections.namedtuple` renames it; the report's own queries have
+    none (``tests/test_report_json.py``), so no row is refused.
     """
-    return namedtuple("Row", variables)
+    return namedtuple("Row", variables, rename=True)
 
 
 def _rows(result: Result) -> list[tuple]:

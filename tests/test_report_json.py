@@ -103,3 +103,20 @@ def test_the_html_escape_is_html_escape(text):
     import html
 
     assert report._e(text) == html.escape("" if text is None else str(text))
+
+
+def test_a_row_keeps_every_variable_even_one_that_cannot_name_a_field():
+    """``?class`` is a Python keyword and ``?_n`` starts with ``_``: their values are kept, by place."""
+    row = report.row_type(("unitName", "class", "_n"))._make(["广州市劳动就业服务管理中心", "3", "1"])
+    assert row._fields == ("unitName", "_1", "_2")
+    assert (row.unitName, row[1], row[2]) == ("广州市劳动就业服务管理中心", "3", "1")
+
+
+def test_the_report_queries_variables_are_their_rows_fields():
+    """The report reads its rows by name (``row.unitName``): none of its queries' variables is renamed."""
+    import pyoxigraph as ox
+
+    assert len(report.asked()) == 9
+    for text in report.asked():
+        variables = tuple(v.value for v in ox.Store().query(text).variables)
+        assert report.row_type(variables)._fields == variables, text[:80]
