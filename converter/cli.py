@@ -42,15 +42,30 @@ def _err(message: str) -> None:
     print(f"perfkg: {message}", file=sys.stderr)
 
 
+#: Problems of one severity and kind printed before the rest are counted instead: a province's 1,000
+#: tables gave 3,000 warnings of three kinds, a screen of lines that hid everything after them.
+SHOWN_PER_KIND = 20
+
+
 def report_problems(conversion: Conversion, *, quiet_info: bool = True) -> tuple[int, int]:
-    """Print the source's problems to stderr; return (warnings, errors)."""
+    """Print the source's problems to stderr, the first :data:`SHOWN_PER_KIND` of each kind, then how many more
+    of it there are and where they all are (every one is a pk:Anomaly in the graph); return (warnings, errors)."""
     warnings = errors = 0
+    shown: dict[tuple[str, str], int] = {}
     for problem in conversion.problems:
         if problem.severity == "info" and quiet_info:
             continue
-        print(f"{problem.severity}: {problem}", file=sys.stderr)
+        kind = (problem.severity, problem.code)
+        shown[kind] = shown.get(kind, 0) + 1
+        if shown[kind] <= SHOWN_PER_KIND:
+            print(f"{problem.severity}: {problem}", file=sys.stderr)
         warnings += problem.severity == "warning"
         errors += problem.severity == "error"
+    for (severity, code), count in shown.items():
+        if count > SHOWN_PER_KIND:
+            print(f"perfkg: {count - SHOWN_PER_KIND:,} more {severity}(s) [{code}] not shown ({count:,} in all); every one "
+                  f"is a pk:Anomaly in the graph, listed by the saved query anomalies with --param kind={code}",
+                  file=sys.stderr)  # fmt: skip
     infos = sum(p.severity == "info" for p in conversion.problems)
     if warnings or errors or infos:
         print(
