@@ -39,7 +39,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from measure import group_state  # benchmarks/measure.py, beside this script: the process group's Pss
+from measure import group_state, sample_every  # benchmarks/measure.py, beside this script: the process group's Pss
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -115,7 +115,8 @@ class _TreeMemory:
         self._thread.start()
 
     def _run(self) -> None:
-        while not self._done.wait(self.every):
+        started = time.monotonic()
+        while not self._done.wait(sample_every(time.monotonic() - started, self.every)):
             self.peak_mb = max(self.peak_mb, group_state(self.group)[0])
 
     def stop(self) -> None:
