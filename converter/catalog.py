@@ -12,6 +12,7 @@ header, the query's contract with its users::
     # terms: pk:UnitBudget, pk:level1Category
     # note: anything else worth knowing
     #   (a line indented by two or more spaces continues the item above)
+    # per-table: yes (every row is about one table's resources; converter/per_table.py)
 
 A column's bracket gives its header for people in Chinese and English (the
 ``.xlsx`` and Excel CSV answers, ``--lang``); an amount's Chinese header ends in
@@ -57,7 +58,7 @@ from . import assets
 KINDS = ("string", "name", "iri", "integer", "decimal", "limit")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
-_FIELD = re.compile(r"^#\s?(?P<key>title-zh|title|zh|en|terms|note|param|column)\b\s*(?P<rest>.*)$")
+_FIELD = re.compile(r"^#\s?(?P<key>title-zh|title|zh|en|terms|note|param|column|per-table)\b\s*(?P<rest>.*)$")
 _CONTINUATION = re.compile(r"^#\s{2,}(?P<text>\S.*)$")
 _PARAM = re.compile(
     r"^\?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>[a-z]+),\s*default:\s*(?P<default>[^)]*)\)\s*:\s*(?P<doc>.*)$"
@@ -121,6 +122,9 @@ class SavedQuery:
     notes: tuple[str, ...] = ()
     params: tuple[Param, ...] = ()
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    #: ``# per-table: yes``: every row is about one table's resources, so ``perfkg build`` may ask it of one
+    #: table graph at a time when the tables stand apart (:mod:`converter.per_table`).
+    per_table: bool = False
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -211,6 +215,7 @@ def parse(name: str, text: str) -> SavedQuery:
         name=name, text=text, title=fields.get("title", ""), title_zh=fields.get("title-zh", ""),
         zh=fields.get("zh", ""), en=fields.get("en", ""),
         terms=fields.get("terms", ""), notes=tuple(notes), params=tuple(params), columns=tuple(columns),
+        per_table=fields.get("per-table", "").split(" ", 1)[0].lower() == "yes",
     )  # fmt: skip
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +51,7 @@ class BuildReport:
     loaded_graphs: int = 0
     answers: dict[str, int] = field(default_factory=dict)  # query name → rows
     skipped_queries: dict[str, str] = field(default_factory=dict)  # query name → why
+    per_table: list[str] = field(default_factory=list)  # the queries answered one table at a time (converter/per_table.py)
     report_pages: int = 0
 
     @property
@@ -114,7 +115,7 @@ def build(
     from .report import asked
 
     # the report's queries the build answers (their default parameters) are kept for it, as rows, not run again
-    known = _answer_queries(Path(store_dir), out / "queries", report, say, keep=asked())
+    known = _answer_queries(Path(store_dir), out / "queries", report, say, keep=asked(), apart=checked.apart)
     _write_report(Path(store_dir), out / "report", report, say, known)
     return report
 
@@ -137,19 +138,22 @@ def _write_report(
 
 def _answer_queries(
     store_dir: Path, folder: Path, report: BuildReport, say: Callable[[str], None], lang: str = "zh",
-    keep: frozenset[str] = frozenset(),
+    keep: frozenset[str] = frozenset(), apart: Sequence[str] = (),
 ) -> dict[str, list[tuple]]:
     """Answer every offline saved query; return the answers of the query texts in ``keep``, as the report's rows.
 
     Each answer is written as it comes (SPARQL CSV, CSV for Excel, its sheet of
     answers.xlsx), row by row: none is held whole, but those kept (issue 15).
+    ``apart``: the tables validation found standing apart; a query that says
+    ``# per-table: yes`` is then asked of one table at a time (:mod:`converter.per_table`).
     """
-    from . import sheets
+    from . import per_table, sheets
 
     folder.mkdir(parents=True, exist_ok=True)
     people = folder.parent / "answers"
     people.mkdir(parents=True, exist_ok=True)
     backend = query.store_backend(store_dir)
+    tables = per_table.plan(backend.store, apart)
     offline = []
     for saved in catalog.catalogue():
         if _needs_network(saved):
@@ -162,7 +166,10 @@ def _answer_queries(
         for saved in offline:
             text = catalog.bind(saved)
             kept: list[tuple] | None = [] if text in keep else None
-            report.answers[saved.name] = _write_answer(backend, saved, text, folder, people, book, lang, kept)
+            by_table = per_table.solutions(backend.store, text, tables) if tables and saved.per_table else None
+            if by_table is not None:
+                report.per_table.append(saved.name)
+            report.answers[saved.name] = _write_answer(backend, saved, text, folder, people, book, lang, kept, by_table)
             if kept is not None:
                 known[text] = kept
         # through a temporary, as every output: a build stopped while the workbook is packed (Ctrl-C, a full
@@ -185,17 +192,19 @@ def _answer_queries(
 def _write_answer(
     backend: query.OxigraphBackend, saved: catalog.SavedQuery, text: str, folder: Path, people: Path,
     book, lang: str, kept: list[tuple] | None,
+    solutions: tuple[list[str], Iterator[tuple[query.Term | None, ...]]] | None = None,
 ) -> int:
     """One saved query's answer into its three forms as its rows come; ``kept`` receives its rows for the report
     (:func:`converter.report.row_type` tuples of lexical values, the rows :func:`converter.report.ask` gives).
 
     The bytes are those of :func:`converter.query.write_csv`, :func:`converter.sheets.excel_csv` and
     :func:`converter.sheets.xlsx` of the whole answer. Returns the number of rows.
+    ``solutions``: the answer already asked (one table at a time), else it is asked of the store here.
     """
     from . import sheets
     from .report import row_type
 
-    variables, rows = backend.solutions(text)
+    variables, rows = solutions if solutions is not None else backend.solutions(text)
     order = sheets.people_order(saved, variables)
     if order is None:  # a column without a contract: its values decide whether it is an IRI column
         held = query.Result(variables, list(rows))

@@ -90,6 +90,10 @@ class Report:
 
     engine: str
     results: list[Result] = field(default_factory=list)
+    #: The table graphs validated one at a time that stand apart: none names another's resources or a shared
+    #: resource only other tables describe, no two describe one differently. Empty when some do, and for a
+    #: validation of the union. :mod:`converter.per_table` asks such tables' questions one table at a time.
+    apart: tuple[str, ...] = ()
 
     def counts(self) -> dict[str, int]:
         found = Counter(r.severity for r in self.results)
@@ -701,12 +705,14 @@ class _TableRun:
                 raise ValidationError("the graph is empty: nothing to validate")
             return Report(self.engine, _sorted(_check(self._store(self.shared), self.engine, self.names)))
         groups, revisit = self._groups()
+        linked = bool(groups or revisit or self.conflicts or self.split)
         if groups or revisit or self.conflicts:
             self._second_pass(groups, revisit)
         found = [r for results in self.results.values() for r in results]
         if split_shapes(self.names)["global"]:
             found += _check(self._store(self.shared, self.described), self.engine, self.names, "global")
-        return Report(self.engine, _sorted(found))
+        apart = () if linked else tuple(sorted(name.value for name in self.results))
+        return Report(self.engine, _sorted(found), apart=apart)
 
     # -- passes ---------------------------------------------------------------
 

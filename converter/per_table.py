@@ -1,0 +1,232 @@
+"""A saved query answered one table graph at a time, the tables' answers merged in the query's order (issue 15).
+
+The large listings (``indicators``: 125,400 rows at 100 tables) cost Oxigraph
+hash tables over the whole store: 840 MB for ``indicators``, 790 MB for
+``qualitative-targets``, most of ``perfkg build``'s peak, and 8 GB at 1,000
+tables. Asked of one table graph at a time (with the shared graphs beside),
+the same query holds one table's rows: 155 and 131 MB, and fewer CPU seconds
+(benchmarks/QUERIES.md, "One table at a time").
+
+That gives the answer of the whole store only when three things hold, and
+each is checked, never assumed:
+
+* **the query asks it**: its header says ``# per-table: yes`` (every row is
+  about one table's resources, reached from them forward: a project, its
+  indicators, their targets, its unit), it is ``SELECT DISTINCT``, and it ends
+  in ``ORDER BY`` of plain variables (:func:`order_variables`);
+* **the tables stand apart**: validation found no table naming another's
+  resources, nor a shared resource only other tables describe, nor two tables
+  describing one differently (:attr:`converter.validate.Report.apart`), and the
+  store holds those tables and perfkg's shared graphs, nothing else
+  (:func:`plan`);
+* **the order can be told in Python**: every value the rows are ordered by is
+  unbound, an IRI, an integer or decimal, a ``gYear`` or a plain string, one
+  kind per variable, and each table's rows, as Oxigraph ordered them, are in
+  the order :func:`sort_key` gives. Anything else gives None, and the build
+  asks the whole store instead.
+
+Rows that compare equal on every ordering variable keep Oxigraph's order
+within a table, the tables' order between tables; SPARQL leaves that order
+open, and on the tables measured it is the whole store's (tests/test_per_table.py
+compares the bytes).
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import pyoxigraph as ox
+
+from .query import Term, _tsv_term
+
+#: The graphs perfkg writes beside the tables, given to every table's query.
+SHARED_GRAPHS = ("https://w3id.org/perfkg/vocabulary", "https://w3id.org/perfkg/reference", "https://w3id.org/perfkg/loads")
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {_XSD + t for t in (
+    "integer", "decimal", "long", "int", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
+)}  # fmt: skip
+_YEAR = re.compile(r"-?\d{4,}\Z")  # a gYear without a time zone
+_ORDER = re.compile(r"\bORDER\s+BY\s+((?:\?[A-Za-z_][A-Za-z0-9_]*\s+)*\?[A-Za-z_][A-Za-z0-9_]*)\s*\Z", re.I)
+_SELECT = re.compile(r"^\s*SELECT\s+(DISTINCT\s+)?", re.I | re.M)
+#: A query that names graphs itself would see every graph from each table's query.
+_OTHER_GRAPHS = re.compile(r"\b(GRAPH|FROM|SERVICE)\b", re.I)
+_CHUNK = 1 << 14  # bytes read at a time from each table's answer
+
+
+class Unordered(Exception):
+    """A value this module cannot order as Oxigraph does: the whole store is asked instead."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The table graphs to ask one at a time and the graphs given to each."""
+
+    tables: tuple[ox.NamedNode, ...]
+    shared: tuple[ox.NamedNode | ox.DefaultGraph, ...]
+
+
+def order_variables(text: str) -> list[str] | None:
+    """The variables a query's answer is ordered by, when its first SELECT is DISTINCT and it ends in
+    ``ORDER BY ?a ?b …`` (no DESC, no expression, no LIMIT); else None."""
+    body = "\n".join(line.split("#", 1)[0] if not line.lstrip().startswith("#") else "" for line in text.splitlines())
+    select = _SELECT.search(body)
+    order = _ORDER.search(body.rstrip())
+    if select is None or not select.group(1) or order is None or _OTHER_GRAPHS.search(body):
+        return None
+    return [v[1:] for v in order.group(1).split()]
+
+
+def plan(store: ox.Store, apart: Iterable[str]) -> Plan | None:
+    """The tables to ask one at a time, when the store holds the tables ``apart`` (validated, standing apart)
+    and perfkg's shared graphs and nothing else; else None."""
+    tables = frozenset(apart)
+    if not tables:
+        return None
+    graphs = {g.value: g for g in store.named_graphs()}
+    if set(graphs) - set(SHARED_GRAPHS) != tables:
+        return None
+    shared: list[ox.NamedNode | ox.DefaultGraph] = [graphs[g] for g in SHARED_GRAPHS if g in graphs]
+    shared.append(ox.DefaultGraph())
+    return Plan(tuple(graphs[g] for g in sorted(tables)), tuple(shared))
+
+
+def sort_key(term: Term | None, kinds: dict[int, str], column: int) -> tuple:
+    """A value's place in ``ORDER BY`` as Oxigraph gives it, for the kinds of value this module knows.
+
+    Unbound comes first, as SPARQL says; then the values, which must be of one
+    kind for each variable throughout (``kinds`` remembers it): IRIs by code
+    point (as Rust compares strings), numbers and years by value, plain strings
+    by code point. Between kinds SPARQL leaves the order open, so a variable
+    holding two kinds is refused.
+    """
+    if term is None:
+        return (0,)
+    if term.type == "uri":
+        kind, value = "iri", term.value
+    elif term.type != "literal" or term.lang:
+        raise Unordered(f"cannot order {term.type} {term.value[:40]!r}")
+    elif (datatype := term.datatype or _XSD + "string") in _INTEGERS:
+        kind = "number"
+        try:
+            value: object = Decimal(term.value)
+        except InvalidOperation:
+            raise Unordered(f"not a number: {term.value[:40]!r}") from None
+    elif datatype == _XSD + "gYear" and _YEAR.match(term.value):
+        kind, value = "year", int(term.value)
+    elif datatype == _XSD + "string":
+        kind, value = "string", term.value
+    else:
+        raise Unordered(f"cannot order a literal of {datatype}")
+    if kinds.setdefault(column, kind) != kind:
+        raise Unordered(f"a variable holds both {kinds[column]} and {kind} values")
+    return (1, value)
+
+
+def solutions(store: ox.Store, text: str, found: Plan) -> tuple[list[str], Iterator[tuple[Term | None, ...]]] | None:
+    """The query's variables and rows, asked of one table at a time and merged; None when the order cannot be
+    told (:class:`Unordered`): the caller asks the whole store."""
+    order = order_variables(text)
+    if order is None:
+        return None
+    spool = tempfile.TemporaryFile()
+    try:
+        variables, regions = _spooled(store, text, found, spool)
+        positions = [variables.index(v) for v in order]
+        made: dict[str, Term] = {}
+        kinds: dict[int, str] = {}
+        for start, end in regions:  # each table's rows in the order Oxigraph gave: the key must agree
+            last = None
+            for row in _rows(spool, start, end, made):
+                key = _key(row, positions, kinds)
+                if last is not None and key < last:
+                    raise Unordered("a table's rows are not in the order this module gives")
+                last = key
+    except Unordered:
+        spool.close()
+        return None
+    except BaseException:
+        spool.close()
+        raise
+    return variables, _merged(spool, regions, positions, made)
+
+
+def _spooled(store: ox.Store, text: str, found: Plan, spool) -> tuple[list[str], list[tuple[int, int]]]:
+    """Each table's answer as SPARQL TSV, one after another in ``spool``: the variables and each one's bytes."""
+    variables: list[str] | None = None
+    regions = []
+    for table in found.tables:
+        answer = store.query(text, default_graph=[table, *found.shared])
+        if not isinstance(answer, ox.QuerySolutions):
+            raise Unordered("not a SELECT")
+        if variables is None:
+            variables = [v.value for v in answer.variables]
+        header = ("\t".join("?" + v for v in variables) + "\n").encode("utf-8")
+        at = spool.tell()
+        answer.serialize(spool, format=ox.QueryResultsFormat.TSV)
+        spool.flush()
+        if os.pread(spool.fileno(), len(header), at) != header:
+            raise Unordered("Oxigraph's TSV header is not the one expected")
+        regions.append((at + len(header), spool.tell()))
+    return variables or [], regions
+
+
+def _key(row: Sequence[Term | None], positions: list[int], kinds: dict[int, str]) -> tuple:
+    return tuple(sort_key(row[i], kinds, i) for i in positions)
+
+
+def _lines(fd: int, start: int, end: int) -> Iterator[bytes]:
+    """The lines of bytes ``start:end`` of the file, read a chunk at a time (each table's reader its own)."""
+    rest = b""
+    while start < end:
+        chunk = os.pread(fd, min(_CHUNK, end - start), start)
+        if not chunk:
+            break
+        start += len(chunk)
+        *lines, rest = (rest + chunk).split(b"\n")
+        yield from lines
+    if rest:
+        yield rest
+
+
+def _rows(spool, start: int, end: int, made: dict[str, Term]) -> Iterator[tuple[Term | None, ...]]:
+    """The rows of one table's answer (the cells of :func:`converter.query._tsv_rows`)."""
+    for raw in _lines(spool.fileno(), start, end):
+        row = []
+        for field in raw.decode("utf-8").split("\t"):
+            if not field:
+                row.append(None)
+                continue
+            term = made.get(field)
+            if term is None:
+                if len(made) >= 200_000:
+                    made.clear()
+                term = made[field] = _tsv_term(field)
+            row.append(term)
+        yield tuple(row)
+
+
+def _merged(spool, regions: list[tuple[int, int]], positions: list[int], made: dict[str, Term]) -> Iterator[tuple]:
+    """The tables' rows in the query's order, a row that two tables both give once (the answer is DISTINCT)."""
+    kinds: dict[int, str] = {}
+    with spool:
+        streams = [
+            ((_key(row, positions, kinds), index, row) for row in _rows(spool, start, end, made))
+            for index, (start, end) in enumerate(regions)
+        ]
+        key = None
+        seen: set[tuple] = set()  # the rows given so far with the current key
+        for row_key, _, row in heapq.merge(*streams, key=lambda item: (item[0], item[1])):
+            if row_key != key:
+                key, seen = row_key, set()
+            if row in seen:
+                continue
+            seen.add(row)
+            yield row
