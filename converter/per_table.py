@@ -22,7 +22,8 @@ each is checked, never assumed:
 * **the order can be told in Python**: every value the rows are ordered by is
   unbound, an IRI, an integer or decimal, a ``gYear`` or a plain string, one
   kind per variable, and each table's rows, as Oxigraph ordered them, are in
-  the order :func:`sort_key` gives. Anything else gives None, and the build
+  the order :func:`sort_key` gives. Anything else raises :class:`Unordered`
+  as the rows are merged: the build drops what it wrote of that answer and
   asks the whole store instead.
 
 Rows that compare equal on every ordering variable keep Oxigraph's order
@@ -131,8 +132,15 @@ def sort_key(term: Term | None, kinds: dict[int, str], column: int) -> tuple:
 
 
 def solutions(store: ox.Store, text: str, found: Plan) -> tuple[list[str], Iterator[tuple[Term | None, ...]]] | None:
-    """The query's variables and rows, asked of one table at a time and merged; None when the order cannot be
-    told (:class:`Unordered`): the caller asks the whole store."""
+    """The query's variables and its rows, asked of one table at a time and merged; None when the query is not
+    one this module merges (:func:`order_variables`).
+
+    The rows come as they are merged: a value this module cannot order raises
+    :class:`Unordered` on the way, and the caller drops what it wrote and asks
+    the whole store (``perfkg build`` does, :func:`converter.pipeline._answer_queries`).
+    Each table's answer is checked as it is read: its rows, in the order
+    Oxigraph gave them, must be in the order :func:`sort_key` gives.
+    """
     order = order_variables(text)
     if order is None:
         return None
@@ -140,22 +148,13 @@ def solutions(store: ox.Store, text: str, found: Plan) -> tuple[list[str], Itera
     try:
         variables, regions = _spooled(store, text, found, spool)
         positions = [variables.index(v) for v in order]
-        made: dict[str, Term] = {}
-        kinds: dict[int, str] = {}
-        for start, end in regions:  # each table's rows in the order Oxigraph gave: the key must agree
-            last = None
-            for row in _rows(spool, start, end, made):
-                key = _key(row, positions, kinds)
-                if last is not None and key < last:
-                    raise Unordered("a table's rows are not in the order this module gives")
-                last = key
     except Unordered:
         spool.close()
         return None
     except BaseException:
         spool.close()
         raise
-    return variables, _merged(spool, regions, positions, made)
+    return variables, _merged(spool, regions, positions)
 
 
 def _spooled(store: ox.Store, text: str, found: Plan, spool) -> tuple[list[str], list[tuple[int, int]]]:
@@ -213,19 +212,28 @@ def _rows(spool, start: int, end: int, made: dict[str, Term]) -> Iterator[tuple[
         yield tuple(row)
 
 
-def _merged(spool, regions: list[tuple[int, int]], positions: list[int], made: dict[str, Term]) -> Iterator[tuple]:
+def _merged(spool, regions: list[tuple[int, int]], positions: list[int]) -> Iterator[tuple]:
     """The tables' rows in the query's order, a row that two tables both give once (the answer is DISTINCT)."""
+    made: dict[str, Term] = {}
     kinds: dict[int, str] = {}
+
+    def keyed(index: int, start: int, end: int) -> Iterator[tuple[tuple, tuple]]:
+        """Table ``index``'s rows with their keys (the table's place breaks ties: the merge keeps its order)."""
+        last = None
+        for row in _rows(spool, start, end, made):
+            key = _key(row, positions, kinds)
+            if last is not None and key < last:
+                raise Unordered("a table's rows are not in the order this module gives")
+            last = key
+            yield (key, index), row
+
     with spool:
-        streams = [
-            ((_key(row, positions, kinds), index, row) for row in _rows(spool, start, end, made))
-            for index, (start, end) in enumerate(regions)
-        ]
-        key = None
+        streams = [keyed(index, start, end) for index, (start, end) in enumerate(regions)]
+        current = None
         seen: set[tuple] = set()  # the rows given so far with the current key
-        for row_key, _, row in heapq.merge(*streams, key=lambda item: (item[0], item[1])):
-            if row_key != key:
-                key, seen = row_key, set()
+        for (key, _), row in heapq.merge(*streams, key=lambda item: item[0]):
+            if key != current:
+                current, seen = key, set()
             if row in seen:
                 continue
             seen.add(row)

@@ -167,9 +167,14 @@ def _answer_queries(
             text = catalog.bind(saved)
             kept: list[tuple] | None = [] if text in keep else None
             by_table = per_table.solutions(backend.store, text, tables) if tables and saved.per_table else None
-            if by_table is not None:
-                report.per_table.append(saved.name)
-            report.answers[saved.name] = _write_answer(backend, saved, text, folder, people, book, lang, kept, by_table)
+            try:
+                report.answers[saved.name] = _write_answer(backend, saved, text, folder, people, book, lang, kept, by_table)
+            except per_table.Unordered:  # a value the merge cannot order as Oxigraph: what was written goes
+                kept = [] if kept is not None else None
+                report.answers[saved.name] = _write_answer(backend, saved, text, folder, people, book, lang, kept)
+            else:
+                if by_table is not None:
+                    report.per_table.append(saved.name)
             if kept is not None:
                 known[text] = kept
         # through a temporary, as every output: a build stopped while the workbook is packed (Ctrl-C, a full
@@ -202,7 +207,6 @@ def _write_answer(
     ``solutions``: the answer already asked (one table at a time), else it is asked of the store here.
     """
     from . import sheets
-    from .report import row_type
 
     variables, rows = solutions if solutions is not None else backend.solutions(text)
     order = sheets.people_order(saved, variables)
@@ -210,6 +214,21 @@ def _write_answer(
         held = query.Result(variables, list(rows))
         order, rows = sheets.people_columns(saved, held), iter(held.rows)
     sheet = book.sheet(saved, sheets.people_headers(saved, variables, order, lang))
+    try:
+        count = _write_rows(saved, variables, order, rows, sheet, folder, people, kept)
+    except BaseException:
+        book.discard(sheet)  # an answer stopped part way (per_table.Unordered: asked again whole) leaves no sheet
+        raise
+    book.done(sheet)
+    return count
+
+
+def _write_rows(saved: catalog.SavedQuery, variables: list[str], order: list[int], rows, sheet, folder: Path,
+                people: Path, kept: list[tuple] | None) -> int:  # fmt: skip
+    """An answer's rows into its SPARQL CSV (replaced whole or not at all), its CSV for Excel and its sheet."""
+    from . import sheets
+    from .report import row_type
+
     strings: dict[str, str] = {}  # the kept rows' repeated values (names, years, codes) held once
     make = row_type(tuple(variables)) if kept is not None else None
     count = 0
@@ -218,15 +237,14 @@ def _write_answer(
         writer = csv.writer(sparql, lineterminator="\r\n")
         writer.writerow(variables)
         excel = sheets.ExcelCsv(excel_raw, sheet.header)
-        people = sheets.PeopleRows(saved, variables, order, excel, sheet)
+        shown = sheets.PeopleRows(saved, variables, order, excel, sheet)
         for row in rows:
             count += 1
             writer.writerow(query.csv_row(row))
-            people.add(row)
+            shown.add(row)
             if kept is not None:
                 kept.append(make._make(None if t is None else strings.setdefault(t.value, t.value) for t in row))
         excel.close()
         sparql.flush()
         sparql.detach()
-    book.done(sheet)
     return count

@@ -538,6 +538,13 @@ class Workbook:
             contents.links[_ref(0, row)] = name
             first += rows
 
+    def discard(self, sheet: _Sheet) -> None:
+        """Drop a sheet whose answer was not written to the end (its name is free again)."""
+        if sheet in self._sheets:
+            self._sheets.remove(sheet)
+            self._taken.discard(sheet.name)
+        sheet.close()
+
     def continued(self) -> list[_Sheet]:
         """The answers longer than a sheet, which go on in further sheets (:attr:`_Sheet.names`)."""
         return [sheet for sheet in self._sheets if sheet.parts > 1]

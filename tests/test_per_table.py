@@ -163,6 +163,38 @@ def test_two_tables_merge_in_order_and_a_row_both_give_comes_once():
     assert query.write_csv(query.Result(*solutions(store, TEXT, TWO))) == query.write_csv(query.OxigraphBackend(store).select(TEXT))
 
 
-def test_a_variable_of_two_kinds_across_tables_is_asked_of_the_whole_store():
+def test_a_variable_of_two_kinds_across_tables_stops_the_merge():
     store = _two_graphs(['<http://x/c> <http://x/n> "one" <http://x/g2> .'])
-    assert solutions(store, TEXT, TWO) is None
+    variables, rows = solutions(store, TEXT, TWO)
+    with pytest.raises(Unordered):
+        list(rows)
+
+
+def test_a_merge_that_stops_part_way_leaves_the_whole_stores_answer(readme_build, tmp_path, monkeypatch):
+    """The build asks the whole store again, the rows written so far dropped: the same files as a build by table."""
+    import openpyxl
+
+    from converter import per_table
+
+    _, store_dir = readme_build
+    real, calls = per_table.sort_key, []
+
+    def fails_at_500(term, kinds, column):
+        calls.append(1)
+        if len(calls) == 500:  # inside indicators' 1,281 rows: part of its CSVs and sheet written
+            raise Unordered("as a value this module cannot order would")
+        return real(term, kinds, column)
+
+    monkeypatch.setattr(per_table, "sort_key", fails_at_500)
+    build = pipeline.BuildReport()
+    apart = [g.value for g in ox.Store.read_only(str(store_dir)).named_graphs() if "/table/" in g.value]
+    pipeline._answer_queries(store_dir, tmp_path / "queries", build, lambda _: None, apart=apart)
+    assert build.per_table == ["qualitative-targets"]  # indicators asked again of the whole store
+    monkeypatch.setattr(per_table, "sort_key", real)
+    again = pipeline.BuildReport()
+    pipeline._answer_queries(store_dir, tmp_path / "again" / "queries", again, lambda _: None, apart=apart)
+    assert again.per_table == PER_TABLE
+    for name in ("queries/indicators.csv", "answers/indicators.csv", "answers.xlsx"):
+        assert (tmp_path / name).read_bytes() == (tmp_path / "again" / name).read_bytes(), name
+    assert [p.name for p in (tmp_path / "queries").iterdir() if p.name.startswith(".")] == []  # no temporary left
+    assert openpyxl.load_workbook(tmp_path / "answers.xlsx", read_only=True).sheetnames.count("全部绩效指标") == 1
