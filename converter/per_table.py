@@ -50,7 +50,7 @@ from .query import Term, _tsv_term
 SHARED_GRAPHS = ("https://w3id.org/perfkg/vocabulary", "https://w3id.org/perfkg/reference", "https://w3id.org/perfkg/loads")
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {_XSD + t for t in (
+_NUMBERS = {_XSD + t for t in (
     "integer", "decimal", "long", "int", "short", "byte", "nonNegativeInteger", "positiveInteger",
     "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
 )}  # fmt: skip
@@ -114,7 +114,7 @@ def sort_key(term: Term | None, kinds: dict[int, str], column: int) -> tuple:
         kind, value = "iri", term.value
     elif term.type != "literal" or term.lang:
         raise Unordered(f"cannot order {term.type} {term.value[:40]!r}")
-    elif (datatype := term.datatype or _XSD + "string") in _INTEGERS:
+    elif (datatype := term.datatype or _XSD + "string") in _NUMBERS:
         kind = "number"
         try:
             value: object = Decimal(term.value)
