@@ -45,9 +45,10 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 
 from .query import Term, _tsv_term
+from .validate import SHARED_GRAPH_NAMES
 
-#: The graphs perfkg writes beside the tables, given to every table's query.
-SHARED_GRAPHS = ("https://w3id.org/perfkg/vocabulary", "https://w3id.org/perfkg/reference", "https://w3id.org/perfkg/loads")
+#: The graphs perfkg writes beside the tables, given to every table's query: those validation gives every table.
+SHARED_GRAPHS = SHARED_GRAPH_NAMES
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMBERS = {_XSD + t for t in (
