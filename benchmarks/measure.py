@@ -5,8 +5,9 @@ Usage::
     python benchmarks/measure.py LOG python -m converter build N.txt --out OUT --store STORE
 
 Every 50 ms (the interval grows with the run: :func:`sample_every`) the
-proportional memory (Pss) of every process in the command's process group is summed (a forked worker's shared pages count once) and its
-CPU time read from ``/proc``; each line the command prints goes to ``LOG``
+proportional memory (Pss) of every process in the command's process group is
+summed (a forked worker's shared pages count once) and its CPU time read from
+``/proc``; each line the command prints goes to ``LOG``
 prefixed with the wall time, the group's CPU seconds so far, its memory now
 and the peak since the previous line: ``perfkg build`` prints one line per
 step, so the peak between two lines is that step's. The last line gives GNU

@@ -44,7 +44,7 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-from .query import Term, _tsv_term
+from .query import Term, tsv_rows
 from .validate import SHARED_GRAPH_NAMES
 
 #: The graphs perfkg writes beside the tables, given to every table's query: those validation gives every table.
@@ -197,20 +197,8 @@ def _lines(fd: int, start: int, end: int) -> Iterator[bytes]:
 
 
 def _rows(spool, start: int, end: int, made: dict[str, Term]) -> Iterator[tuple[Term | None, ...]]:
-    """The rows of one table's answer (the cells of :func:`converter.query._tsv_rows`)."""
-    for raw in _lines(spool.fileno(), start, end):
-        row = []
-        for field in raw.decode("utf-8").split("\t"):
-            if not field:
-                row.append(None)
-                continue
-            term = made.get(field)
-            if term is None:
-                if len(made) >= 200_000:
-                    made.clear()
-                term = made[field] = _tsv_term(field)
-            row.append(term)
-        yield tuple(row)
+    """The rows of one table's answer, bytes ``start:end`` of the spool."""
+    return tsv_rows(_lines(spool.fileno(), start, end), made)
 
 
 def _merged(spool, regions: list[tuple[int, int]], positions: list[int]) -> Iterator[tuple]:

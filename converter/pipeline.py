@@ -170,7 +170,8 @@ def _answer_queries(
             try:
                 report.answers[saved.name] = _write_answer(backend, saved, text, folder, people, book, lang, kept, by_table)
             except per_table.Unordered:  # a value the merge cannot order as Oxigraph: what was written goes
-                kept = [] if kept is not None else None
+                if kept is not None:
+                    kept.clear()
                 report.answers[saved.name] = _write_answer(backend, saved, text, folder, people, book, lang, kept)
             else:
                 if by_table is not None:

@@ -23,7 +23,7 @@ import json
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
@@ -127,24 +127,33 @@ class OxigraphBackend:
 
 def _tsv_rows(spool: IO[bytes]) -> Iterator[tuple[Term | None, ...]]:
     """The rows of a SPARQL TSV answer (header read), its file closed when done."""
-    made: dict[str, Term] = {}
     with spool:
-        for raw in spool:
-            line = raw.decode("utf-8")
-            if line.endswith("\n"):
-                line = line[:-1]
-            row = []
-            for field in line.split("\t"):
-                if not field:
-                    row.append(None)  # unbound
-                    continue
-                term = made.get(field)
-                if term is None:
-                    if len(made) >= _MADE_MOST:
-                        made.clear()
-                    term = made[field] = _tsv_term(field)
-                row.append(term)
-            yield tuple(row)
+        yield from tsv_rows(spool, {})
+
+
+def tsv_rows(lines: Iterable[bytes], made: dict[str, Term]) -> Iterator[tuple[Term | None, ...]]:
+    """The rows of lines of a SPARQL TSV answer (the header left out; a line's ``\n`` is optional).
+
+    ``made`` holds the terms made so far by their cell, so a value repeated down
+    the answer is made once (at most :data:`_MADE_MOST` of them); callers reading
+    one answer in several pieces (:mod:`converter.per_table`) share one.
+    """
+    for raw in lines:
+        line = raw.decode("utf-8")
+        if line.endswith("\n"):
+            line = line[:-1]
+        row = []
+        for field in line.split("\t"):
+            if not field:
+                row.append(None)  # unbound
+                continue
+            term = made.get(field)
+            if term is None:
+                if len(made) >= _MADE_MOST:
+                    made.clear()
+                term = made[field] = _tsv_term(field)
+            row.append(term)
+        yield tuple(row)
 
 
 #: Distinct values of one answer made a Term once each, at most this many held.
