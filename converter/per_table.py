@@ -2,10 +2,11 @@
 
 The large listings (``indicators``: 125,400 rows at 100 tables) cost Oxigraph
 hash tables over the whole store: a process answering ``indicators`` peaks at
-967 MB, ``qualitative-targets`` at 801, most of ``perfkg build``'s peak, and 8 GB
-at 1,000 tables. Asked of one table graph at a time (with the shared graphs
-beside), the same query holds one table's rows: 345 and 159 MB, for about the
-same CPU (benchmarks/QUERIES.md, "One table at a time").
+967 MB, ``qualitative-targets`` at 801, ``period-annual-target-differences``
+at 390, most of ``perfkg build``'s peak, and 8 GB at 1,000 tables. Asked of
+one table graph at a time (with the shared graphs beside), the same query
+holds one table's rows: 345, 159 and 142 MB, for about the same CPU (3 s more
+for the third; benchmarks/QUERIES.md, "One table at a time").
 
 That gives the answer of the whole store only when three things hold, and
 each is checked, never assumed:

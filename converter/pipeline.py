@@ -33,7 +33,7 @@ from pathlib import Path
 
 from .documents import prepare
 from .readers.source import ReadOptions
-from . import catalog, query, store, validate
+from . import catalog, heap, query, store, validate
 from .convert import Conversion, stream_graphs
 from .output import atomic_output, write_text
 from .vocab import DEFAULT_BASE
@@ -103,6 +103,7 @@ def build(
     write_text(out / "validation.txt", validate.as_text(checked, limit=1000) + "\n")
     counts = ", ".join(f"{n} {s.lower()}(s)" for s, n in report.validation.items())
     say(f"validated with {engine}: {counts} → {out / 'validation.txt'}")
+    heap.give_back()  # each step's freed pages leave the process before the next step (converter/heap.py)
     if not report.conforms:
         say("the graph has violations: not loaded (see the validation report)")
         return report
@@ -111,6 +112,7 @@ def build(
     loaded = store.load_documents(store_dir, documents, rendered=out / "graph.nq")
     report.loaded_graphs = sum(len(item.document.owned) for item in loaded)
     say(f"loaded {report.loaded_graphs} table graph(s) into the store {store_dir}/")
+    heap.give_back()
 
     from .report import asked
 
@@ -178,12 +180,14 @@ def _answer_queries(
                     report.per_table.append(saved.name)
             if kept is not None:
                 known[text] = kept
+            heap.give_back()  # the answer's hash tables: freed, but held by malloc until given back
         # through a temporary, as every output: a build stopped while the workbook is packed (Ctrl-C, a full
         # disk) leaves the last whole answers.xlsx, not a part of one that Excel calls damaged
         with atomic_output(folder.parent / "answers.xlsx") as workbook:
             book.write(workbook)
     finally:
         book.close()
+    heap.give_back()  # and the workbook's, packed last
     for sheet in book.continued():
         assert sheet.query is not None
         say(f"{sheet.query.name}: {sheet.rows:,} rows are more than an Excel sheet holds ({sheets.MAX_ROWS - 1:,} under "
