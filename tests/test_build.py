@@ -34,6 +34,15 @@ def test_validation_report_has_no_violation(built):
     assert report.strip().splitlines()[-1].startswith("violations: 0, ")
 
 
+def test_the_report_validated_in_a_child_process_is_the_one_validating_here_writes(built):
+    """The build validates in a forked child (converter/forked.py); its report is the same bytes."""
+    from converter import validate
+
+    here = validate.validate_tables(validate.tables_of_files([built / "out" / "graph.nq"]), validate.DEFAULT_ENGINE)
+    assert (built / "out" / "validation.txt").read_text(encoding="utf-8") == validate.as_text(here, limit=1000) + "\n"
+    assert len(here.results) > 200 and here.apart  # a report with results, of a table standing apart
+
+
 def test_store_holds_the_table_graph(built):
     backend = store_backend(built / "store")
     result = backend.select("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <https://w3id.org/perfkg/ontology#Project> }")
