@@ -11,8 +11,9 @@ returns (the counts, the tables apart, the report's text).
 The child is forked, so it sees the parent's modules and data as they are and
 nothing is pickled to it; only its result (or its exception) is pickled back,
 through a pipe. Where fork is not safe (not POSIX, or another thread running,
-which a child would lose mid-work) the function runs in this process instead:
-the same result, the memory as before.
+Python's or a native library's, which a child would lose mid-work:
+:func:`can_fork`) the function runs in this process instead: the same result,
+the memory as before.
 """
 
 from __future__ import annotations
@@ -33,8 +34,23 @@ class ChildFailed(RuntimeError):
 
 
 def can_fork() -> bool:
-    """Fork is safe here: POSIX, and no other Python thread that a child would lose mid-work."""
-    return hasattr(os, "fork") and threading.active_count() == 1
+    """Fork is safe here: POSIX, and this process runs no other thread, Python's or a native library's.
+
+    A child has only the thread that forked it: a pool another thread ran is gone, and work handed
+    to it waits forever. shacl-rust's rayon pool, started by a validation earlier in the same
+    process, did exactly that (a test run hung in ``LockLatch::wait_and_reset``), and Python's
+    ``threading`` does not see such threads: the kernel's list of the process's tasks does. Without
+    that list (no ``/proc``) fork is not risked.
+    """
+    return hasattr(os, "fork") and threading.active_count() == 1 and _threads() == 1
+
+
+def _threads() -> int:
+    """The process's threads as the kernel counts them (Linux ``/proc/self/task``); 0 when it cannot tell."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 0
 
 
 def run(step: Callable[[], T], what: str) -> T:

@@ -1,9 +1,18 @@
-"""converter.forked: a step in a forked child gives its result or its exception, and keeps its memory to itself."""
+"""converter.forked: a step in a forked child gives its result or its exception, and keeps its memory to itself.
+
+The test process itself runs native threads (shacl-rust's pool, once a test has validated), so
+:func:`converter.forked.can_fork` is False in it: the tests of what a child does tell the module
+the process has one thread (their children start no pool), and the probe itself is tested in a
+new interpreter.
+"""
 
 from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import textwrap
 import threading
 
 import pytest
@@ -11,24 +20,29 @@ import pytest
 from converter import forked
 
 
+@pytest.fixture
+def one_thread(monkeypatch):
+    monkeypatch.setattr(forked, "_threads", lambda: 1)
+
+
 def _rss_mb() -> int:
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmRSS"))
 
 
-def test_the_result_comes_back_from_another_process():
+def test_the_result_comes_back_from_another_process(one_thread):
     pid, counts = forked.run(lambda: (os.getpid(), {"Violation": 0}), "a step")
     assert pid != os.getpid() and counts == {"Violation": 0}
 
 
-def test_what_the_step_allocated_stays_in_the_child():
+def test_what_the_step_allocated_stays_in_the_child(one_thread):
     before = _rss_mb()
     size = forked.run(lambda: len(bytearray(300 * 1024 * 1024)) + len([str(i) for i in range(1_000_000)]), "a step")
     assert size == 300 * 1024 * 1024 + 1_000_000
     assert _rss_mb() - before < 30  # the child's 300 MB and a million strings ended with it
 
 
-def test_its_exception_is_raised_here_as_it_was():
+def test_its_exception_is_raised_here_as_it_was(one_thread):
     def fails():
         raise ValueError("graph.nq, line 7: not N-Quads")
 
@@ -41,7 +55,7 @@ class _Unpicklable(Exception):
         raise TypeError("not picklable")
 
 
-def test_an_exception_that_cannot_travel_comes_as_its_traceback():
+def test_an_exception_that_cannot_travel_comes_as_its_traceback(one_thread):
     def fails():
         raise _Unpicklable("the engine's own error")
 
@@ -49,7 +63,7 @@ def test_an_exception_that_cannot_travel_comes_as_its_traceback():
         forked.run(fails, "validating the graph")
 
 
-def test_a_child_that_dies_is_an_error_that_says_how():
+def test_a_child_that_dies_is_an_error_that_says_how(one_thread):
     def dies():
         os.kill(os.getpid(), signal.SIGKILL)
 
@@ -57,7 +71,7 @@ def test_a_child_that_dies_is_an_error_that_says_how():
         forked.run(dies, "validating the graph")
 
 
-def test_with_another_thread_running_the_step_runs_here():
+def test_with_a_python_thread_running_the_step_runs_here(one_thread):
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
@@ -67,3 +81,29 @@ def test_with_another_thread_running_the_step_runs_here():
         stop.set()
         thread.join()
     assert forked.run(os.getpid, "a step") != os.getpid()
+
+
+def test_a_native_pool_keeps_the_step_here():
+    """A new interpreter forks; once shacl-rust has validated (its rayon pool started), it does not:
+    a child of it hung waiting for that pool. Both validations give the same results."""
+    child = textwrap.dedent("""
+        import os
+        import pyoxigraph as ox
+        from converter import forked, validate
+
+        store = ox.Store()
+        store.add(ox.Quad(ox.NamedNode("https://example.org/p"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                          ox.NamedNode("https://w3id.org/perfkg/ontology#Project")))
+
+        def step():
+            return os.getpid(), validate.as_text(validate.validate(store))
+
+        first = forked.run(step, "validating")
+        second = forked.run(step, "validating")  # the first child's pool ended with it: this process still forks
+        validate.validate(store)  # here: now this process runs shacl-rust's pool
+        third = forked.run(step, "validating")
+        me = os.getpid()
+        print(first[0] != me, second[0] != me, third[0] == me, forked.can_fork(), first[1] == second[1] == third[1])
+    """)
+    out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True, timeout=120).stdout
+    assert out.split() == ["True", "True", "True", "False", "True"]
