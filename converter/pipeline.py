@@ -31,9 +31,9 @@ import io
 import pickle
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from typing import BinaryIO
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .documents import prepare
 from .readers.source import ReadOptions
@@ -199,7 +199,7 @@ def _answer_queries(
                     report.per_table.append(saved.name)
             if kept is not None:
                 spooled[text] = _spool(kept)
-                del kept  # until the report: the next queries' hash tables are made without it (50 MB at 100 tables)
+                del kept  # until the report: the next queries' hash tables are made without it (46 MB at 100 tables)
             heap.give_back()  # the answer's hash tables: freed, but held by malloc until given back
         # through a temporary, as every output: a build stopped while the workbook is packed (Ctrl-C, a full
         # disk) leaves the last whole answers.xlsx, not a part of one that Excel calls damaged
@@ -223,7 +223,7 @@ def _spool(rows: list[tuple]) -> BinaryIO:
     """An answer's kept rows, pickled to an unnamed temporary file (gone when closed, or when the process ends).
 
     The report needs them only when every answer is written; held meanwhile, the ``indicators`` rows
-    (≈ 50 MB at 100 tables) sat under the peak of every query asked after them.
+    (≈ 46 MB at 100 tables) sat under the peak of every query asked after them.
     """
     spool = tempfile.TemporaryFile(prefix="perfkg-kept-")
     fields = rows[0]._fields if rows else ()  # type: ignore[attr-defined]

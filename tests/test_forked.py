@@ -107,3 +107,30 @@ def test_a_native_pool_keeps_the_step_here():
     """)
     out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, check=True, timeout=120).stdout
     assert out.split() == ["True", "True", "True", "False", "True"]
+
+
+def test_perfkg_build_validates_in_a_child_and_writes_the_report_validating_here_gives(source_path, tmp_path):
+    """A build in a new interpreter (as the CLI runs it) forks for validation; its validation.txt is the
+    report this process makes of the same graph.nq."""
+    from converter import validate
+
+    child = textwrap.dedent("""
+        import os, sys
+        from converter import pipeline, validate
+
+        parent, real = os.getpid(), validate.validate_tables
+
+        def spy(*args, **kwargs):
+            print("validated in the", "child" if os.getpid() != parent else "parent", flush=True)
+            return real(*args, **kwargs)
+
+        validate.validate_tables = spy
+        report = pipeline.build([sys.argv[1]], sys.argv[2], sys.argv[3])
+        print("loaded", report.loaded_graphs, "answered", len(report.answers))
+    """)
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-c", child, str(source_path), str(out), str(tmp_path / "store")],
+                          capture_output=True, text=True, check=True, timeout=300)  # fmt: skip
+    assert done.stdout.splitlines() == ["validated in the child", "loaded 1 answered 24"]
+    here = validate.validate_tables(validate.tables_of_files([out / "graph.nq"]), validate.DEFAULT_ENGINE)
+    assert (out / "validation.txt").read_text(encoding="utf-8") == validate.as_text(here, limit=1000) + "\n"
