@@ -227,6 +227,7 @@ def _spool(rows: list[tuple]) -> BinaryIO:
     """
     spool = tempfile.TemporaryFile(prefix="perfkg-kept-")
     fields = rows[0]._fields if rows else ()  # type: ignore[attr-defined]
+    # plain tuples: the rows' named-tuple class is made at run time, and pickle finds a class by its name
     pickle.dump((fields, [tuple(row) for row in rows]), spool, protocol=pickle.HIGHEST_PROTOCOL)
     spool.seek(0)
     return spool
