@@ -23,7 +23,7 @@ each is checked, never assumed:
 * **the order can be told in Python**: every value the rows are ordered by is
   unbound, an IRI, an integer or decimal, a ``gYear`` or a plain string, one
   kind per variable, and each table's rows, as Oxigraph ordered them, are in
-  the order :func:`sort_key` gives. Anything else raises :class:`Unordered`
+  the order :func:`converter.ordering.sort_key` gives. Anything else raises :class:`Unordered`
   as the rows are merged: the build drops what it wrote of that answer and
   asks the whole store instead.
 
@@ -41,31 +41,21 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
+from .ordering import Unordered, sort_key
 from .query import Term, tsv_rows
 from .validate import SHARED_GRAPH_NAMES
 
 #: The graphs perfkg writes beside the tables, given to every table's query: those validation gives every table.
 SHARED_GRAPHS = SHARED_GRAPH_NAMES
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_NUMBERS = {_XSD + t for t in (
-    "integer", "decimal", "long", "int", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
-)}  # fmt: skip
-_YEAR = re.compile(r"-?\d{4,}\Z")  # a gYear without a time zone
 _ORDER = re.compile(r"\bORDER\s+BY\s+((?:\?[A-Za-z_][A-Za-z0-9_]*\s+)*\?[A-Za-z_][A-Za-z0-9_]*)\s*\Z", re.I)
 _SELECT = re.compile(r"^\s*SELECT\s+(DISTINCT\s+)?", re.I | re.M)
 #: A query that names graphs itself would see every graph from each table's query.
 _OTHER_GRAPHS = re.compile(r"\b(GRAPH|FROM|SERVICE)\b", re.I)
 _CHUNK = 1 << 14  # bytes read at a time from each table's answer
-
-
-class Unordered(Exception):
-    """A value this module cannot order as Oxigraph does: the whole store is asked instead."""
 
 
 @dataclass(frozen=True)
@@ -99,38 +89,6 @@ def plan(store: ox.Store, apart: Iterable[str]) -> Plan | None:
     shared: list[ox.NamedNode | ox.DefaultGraph] = [graphs[g] for g in SHARED_GRAPHS if g in graphs]
     shared.append(ox.DefaultGraph())
     return Plan(tuple(graphs[g] for g in sorted(tables)), tuple(shared))
-
-
-def sort_key(term: Term | None, kinds: dict[int, str], column: int) -> tuple:
-    """A value's place in ``ORDER BY`` as Oxigraph gives it, for the kinds of value this module knows.
-
-    Unbound comes first, as SPARQL says; then the values, which must be of one
-    kind for each variable throughout (``kinds`` remembers it): IRIs by code
-    point (as Rust compares strings), numbers and years by value, plain strings
-    by code point. Between kinds SPARQL leaves the order open, so a variable
-    holding two kinds is refused.
-    """
-    if term is None:
-        return (0,)
-    if term.type == "uri":
-        kind, value = "iri", term.value
-    elif term.type != "literal" or term.lang:
-        raise Unordered(f"cannot order {term.type} {term.value[:40]!r}")
-    elif (datatype := term.datatype or _XSD + "string") in _NUMBERS:
-        kind = "number"
-        try:
-            value: object = Decimal(term.value)
-        except InvalidOperation:
-            raise Unordered(f"not a number: {term.value[:40]!r}") from None
-    elif datatype == _XSD + "gYear" and _YEAR.match(term.value):
-        kind, value = "year", int(term.value)
-    elif datatype == _XSD + "string":
-        kind, value = "string", term.value
-    else:
-        raise Unordered(f"cannot order a literal of {datatype}")
-    if kinds.setdefault(column, kind) != kind:
-        raise Unordered(f"a variable holds both {kinds[column]} and {kind} values")
-    return (1, value)
 
 
 def solutions(store: ox.Store, text: str, found: Plan) -> tuple[list[str], Iterator[tuple[Term | None, ...]]] | None:
