@@ -11,6 +11,9 @@ Exit codes (the same for every command):
   ``--strict`` conversion found problems)
 * 2 — unusable input or usage: nothing was written
 * 3 — converted, but some source rows had to be skipped (their text is reported)
+* 4 — a step run in a process of its own (``perfkg build``'s validation,
+  :mod:`converter.forked`) ended without finishing: killed, most often by the
+  kernel for want of memory; one line names the step and the signal
 """
 
 from __future__ import annotations
@@ -27,11 +30,12 @@ from .dataset import PUBLISHER_TYPES
 from .export import export_rows
 from .iris import BaseIriError, check_base
 from .encoding import check_encoding
+from .forked import ChildFailed
 from .reader import TableError
 from .stats import stats
 from .vocab import DEFAULT_BASE
 
-EXIT_OK, EXIT_NEGATIVE, EXIT_UNUSABLE, EXIT_SKIPPED = 0, 1, 2, 3
+EXIT_OK, EXIT_NEGATIVE, EXIT_UNUSABLE, EXIT_SKIPPED, EXIT_STOPPED = 0, 1, 2, 3, 4
 
 
 class UsageError(Exception):
@@ -781,7 +785,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="perfkg",
         description="Turn 项目支出绩效目标表 (project expenditure performance-goals tables) into a knowledge graph.",
-        epilog="Exit codes: 0 done; 1 negative verdict; 2 unusable input; 3 converted with rows skipped.",
+        epilog="Exit codes: 0 done; 1 negative verdict; 2 unusable input; 3 converted with rows skipped; "
+        "4 a step's process ended without finishing (killed: out of memory?).",
     )
     parser.add_argument("--version", action="version", version=f"perfkg {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -817,6 +822,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: convert's output is written atomically and its worker processes stop
         _err("interrupted")
         return 130
+    except ChildFailed as err:  # a step run in a child process (perfkg build's validation) died: say which, no traceback
+        _err(str(err))
+        return EXIT_STOPPED
 
 
 #: The arguments that take input files: '-' (stdin) and .gz are turned into plain files for them.

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -134,3 +135,28 @@ def test_perfkg_build_validates_in_a_child_and_writes_the_report_validating_here
     assert done.stdout.splitlines() == ["validated in the child", "loaded 1 answered 24"]
     here = validate.validate_tables(validate.tables_of_files([out / "graph.nq"]), validate.DEFAULT_ENGINE)
     assert (out / "validation.txt").read_text(encoding="utf-8") == validate.as_text(here, limit=1000) + "\n"
+
+
+def test_perfkg_build_whose_validating_child_is_killed_says_so_in_one_line(one_thread, monkeypatch, tmp_path, capsys):
+    """The OOM killer's signal 9, sent by the child to itself: exit code 4, one line naming the step, no traceback."""
+    from converter import validate
+    from converter.cli import main
+
+    parent = os.getpid()
+
+    def killed(*args, **kwargs):
+        if os.getpid() != parent:  # only ever in the child: in this process the test fails instead
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise AssertionError("validation ran in the test's own process")
+
+    monkeypatch.setattr(validate, "validate_tables", killed)
+    source = tmp_path / "one.txt"
+    source.write_text(Path(__file__).parent.parent.joinpath("data", "guangzhou-hrss-2024-project-performance-goals.txt")
+                      .read_text(encoding="utf-8"), encoding="utf-8")  # fmt: skip
+    code = main(["build", str(source), "--out", str(tmp_path / "out"), "--store", str(tmp_path / "store")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 4
+    assert err[-1] == ("perfkg: validating the graph: its process ended without a result (killed by signal 9); "
+                       "run again, and if it fails the same way, report it with the command")  # fmt: skip
+    assert "Traceback" not in "\n".join(err)
+    assert not (tmp_path / "store").exists()  # nothing was loaded
