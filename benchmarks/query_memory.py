@@ -47,7 +47,7 @@ def _paths(folder: str | None, only: list[str]) -> list[Path]:
     root = Path(folder) if folder else Path(__file__).resolve().parent.parent / "queries"
     paths = sorted(root.glob("*.rq"))
     chosen = [p for p in paths if not only or p.stem in only]
-    return [p for p in chosen if "SERVICE" not in p.read_text(encoding="utf-8").upper()]  # offline ones only
+    return [p for p in chosen if not catalog.load(p).federated]  # offline ones only
 
 
 def main(argv: list[str] | None = None) -> int:

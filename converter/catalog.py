@@ -52,7 +52,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import assets
+from . import assets, sparqlguard
 
 #: Kinds of parameter and the RDF term each becomes.
 KINDS = ("string", "name", "iri", "integer", "decimal", "limit")
@@ -125,6 +125,15 @@ class SavedQuery:
     #: ``# per-table: yes``: every row is about one table's resources, so ``perfkg build`` may ask it of one
     #: table graph at a time when the tables stand apart (:mod:`converter.per_table`).
     per_table: bool = False
+
+    @property
+    def federated(self) -> bool:
+        """The query fetches from elsewhere (``SERVICE``, ``LOAD``: it needs the internet).
+
+        Read as ``perfkg serve`` reads a request (:func:`converter.sparqlguard.fetches`):
+        the word in a comment or a literal does not count.
+        """
+        return bool(sparqlguard.fetches(self.text))
 
     def param(self, name: str) -> Param:
         for p in self.params:

@@ -63,10 +63,6 @@ class BuildReport:
         return self.validation.get("Violation", 0) == 0
 
 
-def _needs_network(saved: catalog.SavedQuery) -> bool:
-    return "SERVICE" in saved.text.upper()
-
-
 def build(
     inputs: Sequence[str | Path],
     out: str | Path = DEFAULT_OUT,
@@ -177,7 +173,7 @@ def _answer_queries(
     tables = per_table.plan(backend.store, apart)
     offline = []
     for saved in catalog.catalogue():
-        if _needs_network(saved):
+        if saved.federated:
             report.skipped_queries[saved.name] = "federated (needs the internet)"
         else:
             offline.append(saved)

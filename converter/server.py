@@ -459,7 +459,7 @@ def saved_queries() -> list[dict]:
         except ValueError:
             text = q.text
         found.append({"name": q.name, "title": q.title, "zh": q.zh, "en": q.en, "query": text,
-                      "federated": bool(sparqlguard.fetches(q.text))})  # fmt: skip
+                      "federated": q.federated})  # fmt: skip
     return found
 
 

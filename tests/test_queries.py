@@ -690,3 +690,12 @@ def test_an_unordered_answer_the_server_cut_fails_instead_of_printing_part_of_it
     assert main(["query", str(query), "--endpoint", virtuoso.url, "--format", "csv"]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "cut the answer" in captured.err
+
+
+def test_the_federated_saved_queries_are_those_that_call_a_service():
+    """districts-with-wikidata calls SERVICE <https://query.wikidata.org/sparql>; the word in a comment or a
+    literal (every other query, the Wikidata one's own notes) does not make a query federated."""
+    assert [q.name for q in catalog.catalogue() if q.federated] == ["districts-with-wikidata"]
+    quiet = catalog.parse("t", '# note: the service of 公共就业服务 (SERVICE in a comment)\nSELECT ?s WHERE { ?s ?p "SERVICE" }\n')
+    assert not quiet.federated
+    assert catalog.parse("t", "SELECT ?s WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }").federated
