@@ -39,9 +39,13 @@ class QueryRunError(ValueError):
     """The backend could not run the query (syntax, unreachable endpoint, not a SELECT)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Term:
-    """An RDF term as in the SPARQL 1.1 JSON results: type ``uri``, ``literal`` or ``bnode``."""
+    """An RDF term as in the SPARQL 1.1 JSON results: type ``uri``, ``literal`` or ``bnode``.
+
+    Slotted: an answer's distinct values are held as Terms (up to 200,000 of them while it is read,
+    and every row of an answer sorted in Python, :mod:`converter.ordering`): 72 bytes each, not 112.
+    """
 
     type: str
     value: str
