@@ -108,9 +108,11 @@ class OxigraphBackend:
         its rows sorted in Python, held for that (:mod:`converter.ordering`:
         Oxigraph reads every string and IRI it compares from the store, 5 of the
         10 CPU s of ``projects-sharing-indicator`` at 100 tables); where Python
-        cannot give Oxigraph's order (a language-tagged value, two rows that tie),
-        Oxigraph is asked again with the clause. Other answers are read a row at
-        a time, none held (:meth:`_read`).
+        cannot give Oxigraph's order (a language-tagged value, two different rows
+        that tie on every key), Oxigraph is asked again with the clause; a query
+        ordered by a variable it does not project is asked with it straight away
+        (:func:`converter.ordering.projected`). Other answers are read a row at a
+        time, none held (:meth:`_read`).
         """
         cut = ordering.trailing_order(query)
         names = ordering.projected(query) if cut is not None else None
@@ -129,7 +131,8 @@ class OxigraphBackend:
         return self._read(self._ask(query))
 
     def _ask(self, query: str) -> ox.QuerySolutions:
-        """The query's solutions, not yet evaluated (Oxigraph evaluates them as they are read)."""
+        """The query's solutions (Oxigraph evaluates the query here, as it is asked: 1.2 CPU s for
+        ``unit-total-discrepancies`` on 100 tables before its first row is read)."""
         try:
             solutions = self.store.query(query, use_default_graph_as_union=True)
         except SyntaxError as err:

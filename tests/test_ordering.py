@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from converter import ordering
-from converter.query import OxigraphBackend
+from converter.query import OxigraphBackend, Term
 
 EX = "http://example.org/"
 
@@ -42,6 +42,10 @@ def _by_oxigraph(store: ox.Store, text: str) -> list[tuple]:
     """The rows with Oxigraph's ORDER BY, asked of pyoxigraph directly (not through perfkg's reading of its TSV)."""
     rows = store.query(text, use_default_graph_as_union=True)
     return [tuple(None if t is None else t.value for t in row) for row in rows]
+
+
+def _string(value: str) -> Term:
+    return Term("literal", value, "http://www.w3.org/2001/XMLSchema#string")
 
 
 def _values(rows) -> list[tuple]:
@@ -92,7 +96,7 @@ def test_a_query_not_ending_in_order_by_of_variables_is_left_to_oxigraph(text):
 
 def test_rows_equal_on_every_key_are_refused():
     """Their order is Oxigraph's choice, which depends on its plan: Python does not guess it."""
-    one, two = (ordering_term("2024"), ordering_term("a")), (ordering_term("2024"), ordering_term("b"))
+    one, two = (_string("2024"), _string("a")), (_string("2024"), _string("b"))
     with pytest.raises(ordering.Unordered, match="equal on every ordering variable"):
         ordering.ordered(["year", "name"], [one, two], [("year", False)])
     assert ordering.ordered(["year", "name"], [one, one], [("year", False)]) == [one, one]  # the same row twice
@@ -129,12 +133,6 @@ def test_oxigraph_is_not_asked_to_sort_what_python_sorts(store, monkeypatch):
     rows = OxigraphBackend(Spy(store)).solutions(SELECT + "ORDER BY DESC(?n) ?s")[1]
     assert len(list(rows)) == 6
     assert len(asked) == 1 and "ORDER BY" not in asked[0]
-
-
-def ordering_term(value: str):
-    from converter.query import Term
-
-    return Term("literal", value, "http://www.w3.org/2001/XMLSchema#string")
 
 
 @pytest.mark.parametrize("text, names", [
