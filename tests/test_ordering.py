@@ -7,6 +7,8 @@ to get wrong (unbound, DESC, Chinese text, numbers written two ways, years).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pyoxigraph as ox
 import pytest
 
@@ -160,3 +162,35 @@ def test_ordered_by_a_variable_not_projected_oxigraph_sorts_unasked_twice(store,
     rows = OxigraphBackend(Spy()).solutions(text)[1]
     assert [r[0].value for r in rows] == [EX + x for x in "eabfc"]  # 100, 10, 9.5, 7, -3
     assert asked == [text]
+
+
+_X = "http://www.w3.org/2001/XMLSchema#"
+
+
+@pytest.mark.parametrize("values", [
+    # forms Python's Decimal() and int() read but XML Schema does not: Oxigraph orders them apart
+    [f'"1e3"^^<{_X}decimal>', f'"5"^^<{_X}decimal>', f'"2000"^^<{_X}integer>'],
+    [f'"1_0"^^<{_X}decimal>', f'"5"^^<{_X}decimal>', f'"20"^^<{_X}integer>'],
+    [f'" 7"^^<{_X}integer>', f'"5"^^<{_X}decimal>', f'"20"^^<{_X}integer>'],
+    [f'"9.5"^^<{_X}int>', f'"5"^^<{_X}decimal>', f'"20"^^<{_X}integer>'],
+    [f'"٣"^^<{_X}integer>', f'"5"^^<{_X}integer>'],
+    [f'"02024"^^<{_X}gYear>', f'"0000"^^<{_X}gYear>', f'"2023"^^<{_X}gYear>', f'"12000"^^<{_X}gYear>', f'"999"^^<{_X}gYear>'],
+    # forms it reads as numbers, of several types
+    [f'"10"^^<{_X}int>', f'"100"^^<{_X}nonNegativeInteger>', f'"9.5"^^<{_X}decimal>', f'"-3"^^<{_X}long>', f'"-.5"^^<{_X}decimal>'],
+    [f'"300"^^<{_X}unsignedByte>', f'"-1"^^<{_X}nonNegativeInteger>', f'"+3."^^<{_X}decimal>', f'"1.50"^^<{_X}decimal>'],
+    ['"a"', '"B"', '"é"', '"\\uD7FF"', '"😀"', '"\\uFF21"', '""'],
+])  # fmt: skip
+@pytest.mark.parametrize("order", ["?v ?s", "DESC(?v) ?s"])
+def test_values_python_must_not_read_as_numbers_keep_oxigraphs_order(values, order):
+    store = ox.Store()
+    rows = " ".join(f"(<{EX}{i}> {v})" for i, v in enumerate(values))
+    text = f"SELECT ?s ?v WHERE {{ VALUES (?s ?v) {{ {rows} }} }}\nORDER BY {order}"
+    assert _values(OxigraphBackend(store).solutions(text)[1]) == _by_oxigraph(store, text)
+
+
+def test_a_decimal_written_as_python_reads_it_is_refused():
+    """1e3 is 1000 to Decimal(), not an xsd:decimal to Oxigraph (it orders it apart)."""
+    with pytest.raises(ordering.Unordered, match="not a number of its type"):
+        ordering.sort_key(Term("literal", "1e3", _X + "decimal"), {}, 0)
+    assert ordering.sort_key(Term("literal", "-.5", _X + "decimal"), {}, 0) == (1, Decimal("-0.5"))
+    assert ordering.sort_key(Term("literal", "12000", _X + "gYear"), {}, 0) == (1, 12000)
