@@ -108,8 +108,8 @@ class OxigraphBackend:
         its rows sorted in Python, held for that (:mod:`converter.ordering`:
         Oxigraph reads every string and IRI it compares from the store, 5 of the
         10 CPU s of ``projects-sharing-indicator`` at 100 tables); where Python
-        cannot give Oxigraph's order (a language-tagged value, two different rows
-        that tie on every key), Oxigraph is asked again with the clause; a query
+        cannot give Oxigraph's order (a language-tagged value, a number not in XML
+        Schema's form, two different rows that tie on every key), Oxigraph is asked again with the clause; a query
         ordered by a variable it does not project is asked with it straight away
         (:func:`converter.ordering.projected`). Other answers are read a row at a
         time, none held (:meth:`_read`).
