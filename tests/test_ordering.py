@@ -109,32 +109,36 @@ def test_a_key_the_answer_does_not_project_is_refused():
         ordering.ordered(["year"], [], [("line", False)])
 
 
+class _Spy:
+    """A store that records the texts it is asked, then answers them."""
+
+    def __init__(self, inner: ox.Store) -> None:
+        self.inner, self.asked = inner, []
+
+    def query(self, text, **options):
+        self.asked.append(text)
+        return self.inner.query(text, **options)
+
+
 def test_ties_and_language_tags_go_back_to_oxigraph(store):
-    """Two rows tie on ?year, and a language-tagged value: the answer is still Oxigraph's own order."""
-    backend = OxigraphBackend(store)
+    """Two rows tie on ?year, and a language-tagged value: asked without the clause, then again with it."""
+    spy = _Spy(store)
     text = SELECT + "ORDER BY ?year"
-    assert _values(backend.solutions(text)[1]) == _by_oxigraph(store, text)
-    tagged = f'PREFIX ex: <{EX}>\nSELECT ?s ?l WHERE {{ VALUES (?s ?l) {{ (ex:a "乙"@zh) (ex:b "甲"@zh) }} }} ORDER BY ?l'
-    assert _values(backend.solutions(tagged)[1]) == [(EX + "a", "乙"), (EX + "b", "甲")]  # U+4E59, U+7532
+    assert _values(OxigraphBackend(spy).solutions(text)[1]) == _by_oxigraph(store, text)
+    assert ["ORDER BY" in t for t in spy.asked] == [False, True]
+    spy = _Spy(store)
+    tagged = f'PREFIX ex: <{EX}>\nSELECT ?s ?l WHERE {{ VALUES (?s ?l) {{ (ex:a "乙"@zh) (ex:b "甲"@zh) }} }}\nORDER BY ?l'
+    assert _values(OxigraphBackend(spy).solutions(tagged)[1]) == [(EX + "a", "乙"), (EX + "b", "甲")]  # U+4E59, U+7532
+    assert ["ORDER BY" in t for t in spy.asked] == [False, True]
     assert _by_oxigraph(store, tagged) == [(EX + "a", "乙"), (EX + "b", "甲")]
 
 
-def test_oxigraph_is_not_asked_to_sort_what_python_sorts(store, monkeypatch):
+def test_oxigraph_is_not_asked_to_sort_what_python_sorts(store):
     """The query Oxigraph evaluates has no ORDER BY when Python can sort its answer."""
-    asked: list[str] = []
-    real = ox.Store.query
-
-    class Spy:
-        def __init__(self, inner):
-            self.inner = inner
-
-        def query(self, text, **options):
-            asked.append(text)
-            return real(self.inner, text, **options)
-
-    rows = OxigraphBackend(Spy(store)).solutions(SELECT + "ORDER BY DESC(?n) ?s")[1]
+    spy = _Spy(store)
+    rows = OxigraphBackend(spy).solutions(SELECT + "ORDER BY DESC(?n) ?s")[1]
     assert len(list(rows)) == 6
-    assert len(asked) == 1 and "ORDER BY" not in asked[0]
+    assert len(spy.asked) == 1 and "ORDER BY" not in spy.asked[0]
 
 
 @pytest.mark.parametrize("text, names", [
@@ -148,20 +152,13 @@ def test_the_projection_read_from_the_text(text, names):
     assert ordering.projected(text) == names
 
 
-def test_ordered_by_a_variable_not_projected_oxigraph_sorts_unasked_twice(store, monkeypatch):
+def test_ordered_by_a_variable_not_projected_oxigraph_sorts_unasked_twice(store):
     """unit-total-discrepancies orders by ?column, which it does not project: one query, Oxigraph's order."""
-    asked: list[str] = []
-    real = ox.Store.query
-
-    class Spy:
-        def query(self, text, **options):
-            asked.append(text)
-            return real(store, text, **options)
-
+    spy = _Spy(store)
     text = f"PREFIX ex: <{EX}>\nSELECT ?s WHERE {{ ?s ex:n ?n }} ORDER BY DESC(?n) ?s"
-    rows = OxigraphBackend(Spy()).solutions(text)[1]
+    rows = OxigraphBackend(spy).solutions(text)[1]
     assert [r[0].value for r in rows] == [EX + x for x in "eabfc"]  # 100, 10, 9.5, 7, -3
-    assert asked == [text]
+    assert spy.asked == [text]
 
 
 _X = "http://www.w3.org/2001/XMLSchema#"
